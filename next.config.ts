@@ -1,0 +1,11 @@
+import type { NextConfig } from "next";
+
+const nextConfig: NextConfig = {
+  // Native/WASM server packages are loaded from node_modules at run time, not bundled.
+  serverExternalPackages: ["dockerode", "ssh2", "cpu-features", "@electric-sql/pglite", "s3rver", "postgres"],
+  // Uploads are streamed by our own multipart parser; this only matters for server actions.
+  experimental: { serverActions: { bodySizeLimit: "60mb" } },
+  poweredByHeader: false,
+};
+
+export default nextConfig;

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The app as the end-to-end tests see it: the production build on a fresh Postgres database
+# and a fresh data directory (embedded S3 server), with the local base images.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+admin="${TEST_POSTGRES_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+db="${E2E_DATABASE_NAME:-dartcloud_e2e}"
+psql -q "$admin" -c "drop database if exists \"$db\" with (force)" -c "create database \"$db\""
+export DATABASE_URL="${admin%/*}/$db"
+export DATA_DIR="${DATA_DIR:-.data/e2e}"
+rm -rf "$DATA_DIR"
+export NODE_BASE_IMAGE="${NODE_BASE_IMAGE:-dartcloud/node-base:local}"
+export PORT="${E2E_PORT:-3100}"
+exec npx next start -p "$PORT"
