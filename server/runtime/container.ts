@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import type Docker from "dockerode";
 import { BadGatewayError } from "../errors";
 import { dockerMessage, dockerStatus, isDockerUnreachable, rethrowDocker } from "./docker-errors";
-import { LABEL_DEPLOYMENT_ID, LABEL_FUNCTION_ID, LABEL_MANAGED, LABEL_VERSION } from "./labels";
+import { LABEL_DEPLOYMENT_ID, LABEL_FUNCTION_ID, LABEL_MANAGED, LABEL_VERSION } from "../build/labels";
 import type { RunTarget } from "./types";
 
 /** The port every function listens on inside its container ($PORT). */

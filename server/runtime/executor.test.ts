@@ -5,7 +5,7 @@ import { buildTestImage, nodeFunctionFiles } from "../../test/fixtures/node-func
 import { BadGatewayError, PayloadTooLargeError, TimeoutError, TooManyRequestsError, UnavailableError } from "../errors";
 import { ContainerStartError } from "./container";
 import { createExecutor, type Executor } from "./executor";
-import { LABEL_DEPLOYMENT_ID, LABEL_MANAGED } from "./labels";
+import { LABEL_DEPLOYMENT_ID, LABEL_MANAGED } from "../build/labels";
 import type { RunLimits, RunTarget } from "./types";
 
 // Real Docker Engine: one image of the test function, many deployments of it. Every container
@@ -197,6 +197,24 @@ describe("limits and failures", () => {
     expect(containerIdOf(executor, t.deploymentId)).toBe(before);
   });
 
+  it("replaces a container that stops answering after a timeout", async () => {
+    const quick = createExecutor({ extraLabels: labels, probeTimeoutMs: 300 });
+    try {
+      const t = target({ timeoutMs: 300 });
+      await quick.ensureRunning(t);
+      const wedged = containerIdOf(quick, t.deploymentId)!;
+      await expect(call(quick, t, "/spin", { search: "?ms=30000" })).rejects.toBeInstanceOf(TimeoutError);
+      // The liveness probe after the timeout finds it unresponsive; the next request gets a new container.
+      const res = await call(quick, t, "/");
+      expect(res.status).toBe(200);
+      await res.text();
+      expect(containerIdOf(quick, t.deploymentId)).not.toBe(wedged);
+      await eventually(() => gone(wedged));
+    } finally {
+      await quick.shutdown();
+    }
+  });
+
   it("reports a crash as BadGatewayError and replaces the container on the next request", async () => {
     const t = target();
     await executor.ensureRunning(t);
@@ -304,6 +322,16 @@ describe("lifecycle", () => {
     expect(executor.isWarm(t.deploymentId)).toBe(true);
     await eventually(() => gone(id));
     expect(executor.isWarm(t.deploymentId)).toBe(false);
+  });
+
+  it("stopFunction removes every container of the function", async () => {
+    const v1 = target();
+    const v2 = { ...target(), functionId: v1.functionId, version: 2 };
+    await Promise.all([executor.ensureRunning(v1), executor.ensureRunning(v2)]);
+    const ids = [containerIdOf(executor, v1.deploymentId)!, containerIdOf(executor, v2.deploymentId)!];
+    await executor.stopFunction(v1.functionId);
+    expect(executor.isWarm(v1.deploymentId) || executor.isWarm(v2.deploymentId)).toBe(false);
+    for (const id of ids) expect(await gone(id)).toBe(true);
   });
 
   it("reconcile adopts an active deployment's container and removes the rest", async () => {

@@ -1,6 +1,7 @@
 import "server-only";
 import http from "node:http";
-import Docker from "dockerode";
+import type Docker from "dockerode";
+import { getDocker } from "../build/docker";
 import { config } from "../config";
 import { BadGatewayError, PayloadTooLargeError, TimeoutError, UnavailableError } from "../errors";
 import { ConcurrencyGate } from "./concurrency-gate";
@@ -14,12 +15,12 @@ import {
   stopAndRemove,
 } from "./container";
 import { dockerStatus, rethrowDocker } from "./docker-errors";
-import { LABEL_DEPLOYMENT_ID, LABEL_FUNCTION_ID } from "./labels";
+import { LABEL_DEPLOYMENT_ID, LABEL_FUNCTION_ID } from "../build/labels";
 import { ForwardError, forward, requestHeaders } from "./proxy";
 import type { InstanceInfo, InvokeRequest, RunTarget } from "./types";
 
 export type ExecutorOptions = {
-  /** Docker client; default: the local engine (DOCKER_HOST or the socket). */
+  /** Docker client; default: the shared client for DOCKER_HOST (server/build/docker.ts). */
   docker?: Docker;
   /** Labels added to every container and required by reconcile (tests use one per run to stay apart). */
   extraLabels?: Record<string, string>;
@@ -87,7 +88,7 @@ export class Executor {
   private closed = false;
 
   constructor(options: ExecutorOptions = {}) {
-    this.docker = options.docker ?? new Docker();
+    this.docker = options.docker ?? getDocker();
     this.extraLabels = options.extraLabels ?? {};
     this.startTimeoutMs = options.startTimeoutMs ?? config.runtime.startTimeoutMs;
     this.maxBodyBytes = options.maxBodyBytes ?? config.limits.invokeBodyMaxBytes;
@@ -439,7 +440,11 @@ export class Executor {
     if (this.instances.get(instance.target.deploymentId) === instance) this.instances.delete(instance.target.deploymentId);
   }
 
-  private async stopInstance(instance: Instance, { drain }: { drain: boolean }): Promise<void> {
+  /**
+   * Takes the instance out of routing, optionally waits for its in-flight requests, then
+   * removes the container: gracefully (SIGTERM first) or at once (dead, wedged, or deleted).
+   */
+  private async stopInstance(instance: Instance, { drain, graceful = drain }: { drain: boolean; graceful?: boolean }): Promise<void> {
     if (instance.gone && instance.stopWatch.signal.aborted) return;
     this.detach(instance);
     if (drain && instance.inFlight > 0) {
@@ -451,7 +456,8 @@ export class Executor {
     }
     instance.stopWatch.abort();
     instance.agent.destroy();
-    await stopAndRemove(this.docker, instance.containerId, this.stopGraceSeconds);
+    if (graceful) await stopAndRemove(this.docker, instance.containerId, this.stopGraceSeconds);
+    else await removeContainer(this.docker, instance.containerId);
   }
 
   private sweepIdle(): void {
@@ -459,7 +465,9 @@ export class Executor {
     for (const instance of this.instances.values()) {
       const idle = instance.inFlight === 0 && !instance.retireTimer && !instance.checking;
       if (idle && now - instance.lastUsedAt > instance.target.limits.idleTimeoutMs) {
-        this.stopInstance(instance, { drain: false }).catch((error) => log(`stopping idle ${instance.containerName}`, error));
+        this.stopInstance(instance, { drain: false, graceful: true }).catch((error) =>
+          log(`stopping idle ${instance.containerName}`, error),
+        );
       }
     }
   }
@@ -507,7 +515,8 @@ export class Executor {
       const alive = (await probe(instance.port, this.probeTimeoutMs)) && !instance.exitInfo;
       if (!alive && !instance.gone) {
         log(`${instance.containerName} stopped answering; replacing it`);
-        await this.stopInstance(instance, { drain: false }).catch((error) => log(`removing ${instance.containerName}`, error));
+        // Unroutable at once; the kill runs in the background so waiting requests move on to a new container.
+        this.stopInstance(instance, { drain: false }).catch((error) => log(`removing ${instance.containerName}`, error));
       }
       return alive;
     })().finally(() => {

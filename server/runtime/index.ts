@@ -3,5 +3,4 @@ import "server-only";
 export { Executor, createExecutor, getExecutor, type ExecutorOptions } from "./executor";
 export { ContainerStartError, type StartFailure } from "./container";
 export { flushInvocations, pendingInvocations, recordInvocation, type InvocationRecord } from "./invocation-recorder";
-export { LABEL_DEPLOYMENT_ID, LABEL_FUNCTION_ID, LABEL_MANAGED, LABEL_VERSION } from "./labels";
 export type { InstanceInfo, InvokeOutcome, InvokeRequest, RunLimits, RunTarget } from "./types";
