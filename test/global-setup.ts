@@ -11,6 +11,8 @@ function withDatabase(url: string, name: string): string {
 }
 
 export default async function setup() {
+  // Function builds start FROM the local base image (no registry here); see scripts/base-images.sh.
+  process.env.NODE_BASE_IMAGE ??= "dartcloud/node-base:local";
   const name = process.env.TEST_DATABASE_NAME ?? "dartcloud_test";
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`drop database if exists "${name}" with (force)`);

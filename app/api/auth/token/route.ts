@@ -1,4 +1,6 @@
-import { createApiToken } from "@/server/auth/api-tokens";
+import { createApiToken, revokeApiToken } from "@/server/auth/api-tokens";
+import { requireOwner } from "@/server/auth/owner";
+import { InvalidInputError } from "@/server/errors";
 import { verifyCredentials } from "@/server/auth/verify-credentials";
 import { handler, readJson } from "../../_lib/respond";
 
@@ -12,4 +14,12 @@ export const POST = handler(async (request) => {
     { token: token.token, id: token.id, name: token.name, prefix: token.prefix, expiresAt: token.expiresAt },
     { status: 201 },
   );
+});
+
+// Revokes the token that authenticates this call (the CLI's `logout`).
+export const DELETE = handler(async () => {
+  const owner = await requireOwner();
+  if (!owner.tokenId) throw new InvalidInputError("Send the token to revoke as Authorization: Bearer <token>.");
+  await revokeApiToken(owner.userId, owner.tokenId);
+  return new Response(null, { status: 204 });
 });
