@@ -1,0 +1,47 @@
+import "server-only";
+import { ConflictError } from "../errors";
+import { dockerErrorMessage, dockerStatusCode, getDocker, rethrowDockerError } from "./docker";
+import { LABEL_MANAGED } from "./labels";
+
+export type ManagedImage = { id: string; tags: string[]; labels: Record<string, string>; size: number };
+
+/** Whether an image with this tag (or id) is on the Docker host. */
+export async function imageExists(tag: string): Promise<boolean> {
+  try {
+    await getDocker().getImage(tag).inspect();
+    return true;
+  } catch (error) {
+    if (dockerStatusCode(error) === 404) return false;
+    rethrowDockerError(error);
+  }
+}
+
+/**
+ * Removes an image by tag, forcing past stopped containers that still use it. Idempotent:
+ * an image that is already gone is fine.
+ */
+export async function removeImage(tag: string): Promise<void> {
+  try {
+    await getDocker().getImage(tag).remove({ force: true });
+  } catch (error) {
+    const status = dockerStatusCode(error);
+    if (status === 404) return;
+    if (status === 409) throw new ConflictError(`Image ${tag} is still in use and cannot be removed: ${dockerErrorMessage(error)}`);
+    rethrowDockerError(error);
+  }
+}
+
+/** Every image the platform built (label dartcloud.managed=true). */
+export async function listManagedImages(): Promise<ManagedImage[]> {
+  try {
+    const images = await getDocker().listImages({ filters: { label: [`${LABEL_MANAGED}=true`] } });
+    return images.map((image) => ({
+      id: image.Id,
+      tags: (image.RepoTags ?? []).filter((tag) => tag !== "<none>:<none>"),
+      labels: image.Labels ?? {},
+      size: image.Size,
+    }));
+  } catch (error) {
+    rethrowDockerError(error);
+  }
+}
