@@ -39,7 +39,7 @@ export async function makeTar(entries: FixtureEntry[]): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export async function makeTarGz(entries: FixtureEntry[]): Promise<Buffer> {
+export async function makeTarGz(entries: FixtureEntry[]): Promise<Buffer<ArrayBuffer>> {
   return gzipSync(await makeTar(entries));
 }
 
