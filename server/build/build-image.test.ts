@@ -95,7 +95,8 @@ describe("buildImage (real Docker Engine)", () => {
       "secret.txt": "must not reach the image",
     };
     const tag = uniqueTag("node");
-    const labels = build.imageLabels({ functionId: "f-test", version: 3, deploymentId: "d-test" });
+    const functionId = `f-${randomBytes(4).toString("hex")}`;
+    const labels = build.imageLabels({ functionId, version: 3, deploymentId: "d-test" });
     const logs: string[] = [];
 
     const built = await build.buildImage({
@@ -118,13 +119,15 @@ describe("buildImage (real Docker Engine)", () => {
     expect(image.Id).toBe(built.imageId);
     expect(image.Config.Labels).toMatchObject({
       "dartcloud.managed": "true",
-      "dartcloud.function-id": "f-test",
+      "dartcloud.function-id": functionId,
       "dartcloud.version": "3",
       "dartcloud.deployment-id": "d-test",
     });
     expect(image.Config.User).toBe("1000:1000");
     const managed = await build.listManagedImages();
-    expect(managed.find((m) => m.id === built.imageId)).toMatchObject({ tags: [tag], labels: { "dartcloud.function-id": "f-test" } });
+    expect(managed.find((m) => m.id === built.imageId)).toMatchObject({ tags: [tag], labels: { "dartcloud.function-id": functionId } });
+    expect(await build.listManagedImages({ functionId })).toEqual([expect.objectContaining({ id: built.imageId, tags: [tag] })]);
+    expect(await build.listManagedImages({ functionId: "f-none" })).toEqual([]);
 
     const container = await docker.createContainer({
       Image: tag,

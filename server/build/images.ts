@@ -1,7 +1,7 @@
 import "server-only";
 import { ConflictError } from "../errors";
 import { dockerErrorMessage, dockerStatusCode, getDocker, rethrowDockerError } from "./docker";
-import { LABEL_MANAGED } from "./labels";
+import { LABEL_FUNCTION_ID, LABEL_MANAGED } from "./labels";
 
 export type ManagedImage = { id: string; tags: string[]; labels: Record<string, string>; size: number };
 
@@ -31,10 +31,12 @@ export async function removeImage(tag: string): Promise<void> {
   }
 }
 
-/** Every image the platform built (label dartcloud.managed=true). */
-export async function listManagedImages(): Promise<ManagedImage[]> {
+/** The images the platform built (label dartcloud.managed=true), optionally only one function's. */
+export async function listManagedImages(filter: { functionId?: string } = {}): Promise<ManagedImage[]> {
+  const labels = [`${LABEL_MANAGED}=true`];
+  if (filter.functionId) labels.push(`${LABEL_FUNCTION_ID}=${filter.functionId}`);
   try {
-    const images = await getDocker().listImages({ filters: { label: [`${LABEL_MANAGED}=true`] } });
+    const images = await getDocker().listImages({ filters: { label: labels } });
     return images.map((image) => ({
       id: image.Id,
       tags: (image.RepoTags ?? []).filter((tag) => tag !== "<none>:<none>"),
