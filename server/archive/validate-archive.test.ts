@@ -1,10 +1,13 @@
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { InvalidInputError, PayloadTooLargeError } from "../errors";
 import { makeTar, makeTarGz, runtimeFixtures, type FixtureEntry } from "./archive-fixtures";
-import { checkRuntimeFiles, validateArchiveStream, type ArchiveLimits, type ArchiveManifest } from "./validate-archive";
+import { checkRuntimeFiles, validateArchiveFile, validateArchiveStream, type ArchiveLimits, type ArchiveManifest } from "./validate-archive";
 
 function validate(bytes: Buffer, limits: Partial<ArchiveLimits> = {}) {
   return validateArchiveStream(Readable.from([bytes]), limits);
@@ -65,6 +68,24 @@ describe("validateArchiveStream accepts good archives", () => {
     const long = `${"deep/".repeat(40)}file.txt`;
     const manifest = await validate(await makeTarGz([{ name: long, body: "x" }]));
     expect(manifest.files).toEqual([long]);
+  });
+});
+
+describe("validateArchiveFile", () => {
+  it("validates an archive on disk", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "validate-archive-test-"));
+    try {
+      const file = path.join(dir, "function.tar.gz");
+      writeFileSync(file, await makeTarGz(runtimeFixtures.dart()));
+      const manifest = await validateArchiveFile(file);
+      expect(manifest.files).toEqual(["pubspec.yaml", "bin/server.dart"]);
+      writeFileSync(file, await makeTar(runtimeFixtures.dart()));
+      const err = await rejection(validateArchiveFile(file));
+      expect(err).toBeInstanceOf(InvalidInputError);
+      expect(err.message).toMatch(/^The archive is not gzip-compressed\./);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -200,7 +221,7 @@ describe("validateArchiveStream rejects bad archives", () => {
   it("a symlink", async () => {
     const err = await rejectsWith([...runtimeFixtures.node(), { name: "./secrets", type: "symlink", linkname: "/etc/shadow" }]);
     expect(err).toBeInstanceOf(InvalidInputError);
-    expect(err.message).toMatch(/^The archive entry "\.\/secrets" is a symbolic link \(to "\/etc\/shadow"\); links are not allowed\. .*tar -czhf/);
+    expect(err.message).toMatch(/^The archive entry "\.\/secrets" is a symbolic link \(to "\/etc\/shadow"\); links are not allowed\. .*`tar --dereference --hard-dereference -czf function\.tar\.gz -C your-folder \.`/);
   });
 
   it("a symlink pointing inside the archive (links are refused whatever they point to)", async () => {
@@ -212,7 +233,7 @@ describe("validateArchiveStream rejects bad archives", () => {
   it("a hard link", async () => {
     const err = await rejectsWith([{ name: "a.txt", body: "x" }, { name: "b.txt", type: "link", linkname: "a.txt" }]);
     expect(err).toBeInstanceOf(InvalidInputError);
-    expect(err.message).toMatch(/^The archive entry "b\.txt" is a hard link \(to "a\.txt"\); links are not allowed\. .*--hard-dereference/);
+    expect(err.message).toMatch(/^The archive entry "b\.txt" is a hard link \(to "a\.txt"\); links are not allowed\. Create the archive with `tar --dereference --hard-dereference -czf function\.tar\.gz -C your-folder \.`, which stores plain copies instead of links\.$/);
   });
 
   it("a character device", async () => {

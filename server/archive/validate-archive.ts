@@ -47,6 +47,8 @@ export function archiveLimits(overrides: Partial<ArchiveLimits> = {}): ArchiveLi
 // so the ratio is only judged once the archive has inflated past this many bytes.
 const RATIO_FLOOR_BYTES = 1024 * 1024;
 const PACKAGE_JSON_MAX_BYTES = 1024 * 1024;
+// GNU tar: -h alone turns two paths to one file into a hard link, hence both options.
+const DEREFERENCE_COMMAND = "`tar --dereference --hard-dereference -czf function.tar.gz -C your-folder .`";
 const DEPS_HINT = "Leave out dependencies and build outputs (node_modules, .dart_tool, build/): they are installed during the build.";
 
 /**
@@ -291,11 +293,11 @@ function entryKind(header: tar.Header, name: string): "file" | "dir" {
       return "dir";
     case "symlink":
       throw new InvalidInputError(
-        `The archive entry ${name} is a symbolic link (to ${quoteEntry(header.linkname ?? "")}); links are not allowed. Replace it with the file it points to, or create the archive with \`tar -czhf function.tar.gz -C your-folder .\` (-h stores the files links point to).`,
+        `The archive entry ${name} is a symbolic link (to ${quoteEntry(header.linkname ?? "")}); links are not allowed. Replace it with the file it points to, or create the archive with ${DEREFERENCE_COMMAND}, which stores plain copies instead of links.`,
       );
     case "link":
       throw new InvalidInputError(
-        `The archive entry ${name} is a hard link (to ${quoteEntry(header.linkname ?? "")}); links are not allowed. Create the archive with \`tar --hard-dereference -czf function.tar.gz -C your-folder .\` so it holds plain copies.`,
+        `The archive entry ${name} is a hard link (to ${quoteEntry(header.linkname ?? "")}); links are not allowed. Create the archive with ${DEREFERENCE_COMMAND}, which stores plain copies instead of links.`,
       );
     case "character-device":
     case "block-device":
