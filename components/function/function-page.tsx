@@ -1,0 +1,42 @@
+"use client";
+
+import type { FunctionView } from "@/server/deployments/present";
+import { ActivityCard, InvocationsCard } from "./activity";
+import { DeployPanel } from "./deploy-panel";
+import { FunctionHeader } from "./function-header";
+import { FunctionSettingsForm } from "./settings-form";
+import { TestInvoke } from "./test-invoke";
+import { DeploymentTimeline } from "./timeline";
+import { useFunction, type DeploymentPage } from "./queries";
+
+/** One function: header, deploy, timeline and activity, all live through react-query. */
+export function FunctionPage({
+  initial,
+  firstPage,
+  origin,
+  maxBytes,
+}: {
+  initial: FunctionView;
+  firstPage: DeploymentPage;
+  origin: string;
+  maxBytes: number;
+}) {
+  const { data: fn } = useFunction(initial.id, initial);
+  return (
+    <div className="space-y-6">
+      <FunctionHeader fn={fn} origin={origin} />
+      <div className="grid min-w-0 gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,24rem)]">
+        <div className="min-w-0 space-y-6">
+          <DeployPanel fn={fn} maxBytes={maxBytes} />
+          <DeploymentTimeline functionId={fn.id} functionName={fn.name} activeVersion={fn.activeVersion} firstPage={firstPage} />
+        </div>
+        <div className="min-w-0 space-y-6">
+          <TestInvoke functionId={fn.id} invokePath={fn.invokePath} hasActive={fn.activeVersion !== null} />
+          <InvocationsCard functionId={fn.id} activeVersion={fn.activeVersion} />
+          <ActivityCard functionId={fn.id} />
+        </div>
+      </div>
+      <FunctionSettingsForm key={JSON.stringify(fn.settings)} fn={fn} />
+    </div>
+  );
+}
