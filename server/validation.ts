@@ -8,6 +8,9 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const field = issue?.path.length ? issue.path.join(".") : undefined;
-  const message = issue?.code === "invalid_type" && issue.input === undefined && field ? `${field} is required.` : issue?.message;
+  // Zod's default wording ("Invalid input: expected string, received undefined") reads badly;
+  // schemas with their own message keep it.
+  const missing = issue?.code === "invalid_type" && issue.input === undefined && issue.message.startsWith("Invalid input");
+  const message = missing && field ? `${field} is required.` : issue?.message;
   throw new InvalidInputError(message ?? "Invalid input.", { field });
 }
