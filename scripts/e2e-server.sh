@@ -12,4 +12,9 @@ export DATA_DIR="${DATA_DIR:-.data/e2e}"
 rm -rf "$DATA_DIR"
 export NODE_BASE_IMAGE="${NODE_BASE_IMAGE:-dartcloud/node-base:local}"
 export PORT="${E2E_PORT:-3100}"
+# A fixed port for the embedded S3 server, so tests can look inside the bucket.
+export EMBEDDED_S3_PORT="${E2E_S3_PORT:-3101}"
+# Small limits so the size checks are quick to exercise.
+export ARCHIVE_MAX_BYTES="${ARCHIVE_MAX_BYTES:-2097152}"
+export WARM_GRACE_MS="${WARM_GRACE_MS:-60000}"
 exec npx next start -p "$PORT"
