@@ -1,0 +1,167 @@
+import { mkdirSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { expect, test, type Page } from "@playwright/test";
+import { dropFile, nodeFunctionArchive, tarGz, writeTemp } from "./fixtures";
+import { uniqueEmail } from "./support";
+
+// One function, deployed, redeployed and rolled back through the dashboard; the later tests use it.
+test.describe.configure({ mode: "serial" });
+
+const name = `e2e-${randomUUID().slice(0, 8)}`;
+let functionUrl = "";
+
+const timeline = (page: Page) => page.getByRole("list", { name: "Deployment history" });
+const version = (page: Page, n: number) => page.getByTestId(`deployment-v${n}`);
+
+async function invoke(page: Page) {
+  await page.getByRole("button", { name: "Send request" }).click();
+  return page.getByTestId("invoke-result");
+}
+
+/** The page must never scroll sideways, at any width. */
+async function expectNoHorizontalOverflow(page: Page) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+}
+
+test("create a function by dropping an archive, redeploy, roll back through the dialog", async ({ page }) => {
+  await page.goto("/functions");
+  // The session comes from the setup project (its random email is another module load's).
+  const email = (await page.getByTestId("owner-email").textContent())!.trim();
+  expect(email).toMatch(/@example\.com$/);
+
+  // Create: name it, drop v1 on the dialog's drop zone, deploy.
+  await page.getByRole("button", { name: "New function" }).first().click();
+  const dialog = page.getByRole("dialog", { name: "New function" });
+  await dialog.getByLabel("Name").fill(name);
+  await dropFile(page, dialog.getByTestId("drop-zone"), "hello.tar.gz", await nodeFunctionArchive("1"));
+  await expect(dialog.getByTestId("chosen-file")).toContainText("hello.tar.gz");
+  mkdirSync("e2e/artifacts", { recursive: true });
+  await page.screenshot({ path: "e2e/artifacts/new-function-dialog-1280.png" });
+  await dialog.getByRole("button", { name: "Create and deploy" }).click();
+
+  // The function page streams the build until v1 is active.
+  await expect(page).toHaveURL(/\/functions\/[0-9a-f-]{36}\?deployed=1$/);
+  functionUrl = new URL(page.url()).pathname;
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+  await expect(page.getByTestId("build-progress")).toContainText("v1 is active", { timeout: 90_000 });
+  await expect(page.getByRole("log", { name: "Build log of v1" }).first()).not.toBeEmpty();
+  await expect(page.getByTestId("active-version")).toContainText("v1");
+  await expect(version(page, 1).getByTestId("active-marker")).toBeVisible();
+
+  // Redeploy: drop v2 on the function page's drop zone.
+  await dropFile(page, page.getByTestId("drop-zone"), "hello-v2.tar.gz", await nodeFunctionArchive("2"));
+  await expect(page.getByTestId("build-progress")).toContainText("v2 is active", { timeout: 90_000 });
+  await expect(version(page, 2).getByTestId("active-marker")).toBeVisible();
+  await expect(version(page, 1)).toBeVisible();
+  await expect(version(page, 1).getByTestId("active-marker")).toHaveCount(0);
+  await expect(page.getByTestId("active-version")).toContainText("v2");
+  await expect(await invoke(page)).toContainText("Served by v2");
+
+  // Roll back to v1 through the confirmation dialog.
+  await version(page, 1).getByRole("button", { name: "Roll back to v1" }).click();
+  const confirm = page.getByRole("alertdialog", { name: "Roll back to v1?" });
+  await expect(confirm).toContainText("instead of v2");
+  await confirm.getByRole("button", { name: "Roll back to v1" }).click();
+  await expect(confirm).toBeHidden();
+  await expect(version(page, 1).getByTestId("active-marker")).toBeVisible();
+  await expect(version(page, 2).getByTestId("active-marker")).toHaveCount(0);
+  await expect(version(page, 2).getByRole("button", { name: "Activate v2" })).toBeVisible();
+  await expect(page.getByTestId("active-version")).toContainText("v1");
+  await expect(page.getByRole("status").filter({ hasText: "back to v1" })).toBeVisible();
+
+  // The test invoke panel answers from v1, and says so.
+  const result = await invoke(page);
+  await expect(result).toContainText("Served by v1");
+  await expect(result.getByLabel("Response body")).toContainText('"version": "1"');
+  await expect(result).toContainText("200");
+
+  // The audit trail shows the rollback, by whom.
+  const activity = page.getByRole("list", { name: "Activity" });
+  await expect(activity).toContainText("back to v1", { timeout: 15_000 });
+  await expect(activity).toContainText(email);
+
+  // The list shows the function with v1 active.
+  await page.goto("/functions");
+  const row = page.getByRole("listitem").filter({ has: page.getByRole("link", { name }) });
+  await expect(row).toContainText("v1");
+  await expect(row).toContainText("Active");
+});
+
+test("a bad archive shows the server's message and adds nothing to the timeline", async ({ page }) => {
+  test.skip(!functionUrl, "needs the function from the first test");
+  await page.goto(functionUrl);
+  await expect(version(page, 2)).toBeVisible();
+  const before = await timeline(page).getByRole("listitem").count();
+
+  // Refused by the server: not gzip at all.
+  await dropFile(page, page.getByTestId("drop-zone"), "broken.tar.gz", Buffer.from("this is not an archive\n".repeat(20)));
+  await expect(page.locator("#deploy").getByRole("alert")).toContainText("not gzip-compressed");
+
+  // Refused by the browser before sending: the wrong kind of file.
+  await dropFile(page, page.getByTestId("drop-zone"), "function.zip", Buffer.from("PK\u0003\u0004"), "application/zip");
+  await expect(page.locator("#deploy").getByRole("alert")).toContainText("function.zip is not a .tar.gz archive");
+
+  // Refused by the server: a node archive without package.json, via "click to choose".
+  const noPackage = writeTemp("readme-only.tar.gz", await tarGz({ "README.md": "hello\n" }));
+  await page.getByLabel("Choose a .tar.gz archive").setInputFiles(noPackage);
+  await expect(page.locator("#deploy").getByRole("alert")).toContainText("package.json");
+
+  // Nothing was added, also after the next refresh of the history.
+  await page.reload();
+  await expect(version(page, 2)).toBeVisible();
+  await expect(timeline(page).getByRole("listitem")).toHaveCount(before);
+  await expect(version(page, 3)).toHaveCount(0);
+});
+
+test("screenshots of the function page, wide and narrow", async ({ page }) => {
+  test.skip(!functionUrl, "needs the function from the first test");
+  mkdirSync("e2e/artifacts", { recursive: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(functionUrl);
+  await invoke(page);
+  await expect(page.getByTestId("served-by")).toBeVisible();
+  await expect(page.getByRole("img", { name: /Invocations per version/ })).toBeVisible();
+  await page.screenshot({ path: "e2e/artifacts/function-page-1280.png", fullPage: true });
+  await expectNoHorizontalOverflow(page);
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(functionUrl);
+  await expect(version(page, 1)).toBeVisible();
+  await expectNoHorizontalOverflow(page);
+  await page.screenshot({ path: "e2e/artifacts/function-page-390.png", fullPage: true });
+  await page.screenshot({ path: "e2e/artifacts/function-page-390-top.png" });
+  await version(page, 2).scrollIntoViewIfNeeded();
+  await page.screenshot({ path: "e2e/artifacts/function-page-390-timeline.png" });
+  await version(page, 1).getByRole("button", { name: "Build log of v1" }).click();
+  await expect(page.getByRole("dialog", { name: "Build log · v1" })).toBeVisible();
+  await page.screenshot({ path: "e2e/artifacts/build-log-dialog-390.png" });
+  await page.keyboard.press("Escape");
+
+  await page.goto("/functions");
+  await expectNoHorizontalOverflow(page);
+  await page.screenshot({ path: "e2e/artifacts/functions-390.png", fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.screenshot({ path: "e2e/artifacts/functions-1280.png", fullPage: true });
+});
+
+test.describe("another owner", () => {
+  test.use({ storageState: { cookies: [], origins: [] } });
+
+  test("cannot open the function page: not found", async ({ page }) => {
+    test.skip(!functionUrl, "needs the function from the first test");
+    await page.goto("/sign-up");
+    await page.getByLabel("Email").fill(uniqueEmail("other"));
+    await page.getByLabel("Password").fill("a long enough password");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await expect(page.getByRole("heading", { name: "Functions" })).toBeVisible();
+    await expect(page.getByText("Nothing deployed yet")).toBeVisible();
+
+    const response = await page.goto(functionUrl);
+    expect(response?.status()).toBe(404);
+    await expect(page.getByRole("heading", { name: "Function not found" })).toBeVisible();
+    await expect(page.getByText(name)).toHaveCount(0);
+    const api = await page.request.get(`/api${functionUrl}`);
+    expect(api.status()).toBe(404);
+  });
+});

@@ -1,0 +1,58 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+import { pack } from "tar-stream";
+import type { JSHandle, Locator, Page } from "@playwright/test";
+
+/** Packs files into a .tar.gz in memory (regular files only, mode 0644). */
+export async function tarGz(files: Record<string, string>): Promise<Buffer> {
+  const p = pack();
+  const chunks: Buffer[] = [];
+  const done = new Promise<void>((resolve, reject) => {
+    p.on("data", (c: unknown) => void chunks.push(c as Buffer));
+    p.on("end", resolve);
+    p.on("error", reject);
+  });
+  for (const [name, content] of Object.entries(files)) p.entry({ name, mode: 0o644, mtime: new Date(0) }, content);
+  p.finalize();
+  await done;
+  return gzipSync(Buffer.concat(chunks));
+}
+
+/** A node function that answers `{"version": "<label>"}` to every request. */
+export function nodeFunctionArchive(label: string): Promise<Buffer> {
+  return tarGz({
+    "package.json": JSON.stringify({ name: "e2e-fn", version: "1.0.0", scripts: { start: "node server.js" } }),
+    "server.js": `require('http').createServer((q,s)=>{s.setHeader('content-type','application/json');s.end(JSON.stringify({version:${JSON.stringify(label)}}))}).listen(process.env.PORT)\n`,
+  });
+}
+
+/** Writes bytes to a fresh temp file with the given name (for setInputFiles). */
+export function writeTemp(name: string, bytes: Buffer): string {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), "dc-e2e-")), name);
+  writeFileSync(file, bytes);
+  return file;
+}
+
+/**
+ * Drops a file on an element the way a user's drag and drop does: dragenter, dragover and drop
+ * events carrying a DataTransfer with a File built in the page from the given bytes.
+ */
+export async function dropFile(page: Page, target: Locator, name: string, bytes: Buffer, type = "application/gzip") {
+  const dataTransfer: JSHandle<DataTransfer> = await page.evaluateHandle(
+    ({ name, base64, type }) => {
+      const raw = atob(base64);
+      const data = new Uint8Array(raw.length);
+      for (let i = 0; i < raw.length; i++) data[i] = raw.charCodeAt(i);
+      const dt = new DataTransfer();
+      dt.items.add(new File([data], name, { type }));
+      return dt;
+    },
+    { name, base64: bytes.toString("base64"), type },
+  );
+  await target.dispatchEvent("dragenter", { dataTransfer });
+  await target.dispatchEvent("dragover", { dataTransfer });
+  await target.dispatchEvent("drop", { dataTransfer });
+  await dataTransfer.dispose();
+}
