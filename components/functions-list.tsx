@@ -38,7 +38,7 @@ export function FunctionsList({ initial, maxBytes }: { initial: FunctionView[]; 
             <rect x="8" y="12" width="32" height="26" rx="3" />
             <path d="M8 19h32M24 24v9m0-9-4 4m4-4 4 4" strokeLinecap="round" strokeLinejoin="round" />
           </svg>
-          <h2 className="mt-3 text-base font-semibold">No functions yet</h2>
+          <h2 className="mt-3 text-base font-semibold">Nothing deployed yet</h2>
           <p className="mx-auto mt-2 max-w-md text-sm text-zinc-600">
             Pack a Node.js, Dart or Dockerfile project as a <code className="font-mono">.tar.gz</code> (for example{" "}
             <code className="font-mono text-xs">tar -czf hello.tar.gz .</code>), then create a function and drop the archive on it. Every

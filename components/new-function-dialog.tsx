@@ -69,7 +69,8 @@ export function NewFunctionDialog({ maxBytes, triggerLabel = "New function", pri
       await client.invalidateQueries({ queryKey: keys.functions });
       setOpen(false);
       reset();
-      router.push(`/functions/${accepted.id}`);
+      // The function page picks up this build and streams its log, however fast it finishes.
+      router.push(`/functions/${accepted.id}?deployed=${accepted.version}`);
     } catch (error) {
       setProgress(null);
       setProblem(errorMessage(error));
@@ -140,7 +141,7 @@ export function NewFunctionDialog({ maxBytes, triggerLabel = "New function", pri
                   Runtime
                 </label>
                 <select id={`${id}-runtime`} value={runtime} onChange={(e) => setRuntime(e.target.value)} disabled={busy} className={inputClass}>
-                  <option value="">Detect from archive</option>
+                  <option value="">Auto-detect</option>
                   {runtimeOptions.map((r) => (
                     <option key={r.value} value={r.value}>
                       {r.label}

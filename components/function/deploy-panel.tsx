@@ -14,12 +14,12 @@ import { isInProgress, useRefreshFunction } from "./queries";
 type Upload = { fileName: string; fraction: number; handle: UploadHandle };
 
 /** Drop a new archive: upload with progress, then the build streams below until it settles. */
-export function DeployPanel({ fn, maxBytes }: { fn: FunctionView; maxBytes: number }) {
+export function DeployPanel({ fn, maxBytes, watchVersion = null }: { fn: FunctionView; maxBytes: number; watchVersion?: number | null }) {
   const refresh = useRefreshFunction(fn.id);
   const [upload, setUpload] = useState<Upload | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [watched, setWatched] = useState<number | null>(
-    isInProgress(fn.latestDeployment?.status) ? (fn.latestDeployment?.version ?? null) : null,
+    watchVersion ?? (isInProgress(fn.latestDeployment?.status) ? (fn.latestDeployment?.version ?? null) : null),
   );
   // A build started elsewhere (the CLI, another tab) shows up here too.
   const live = isInProgress(fn.latestDeployment?.status) ? (fn.latestDeployment?.version ?? 0) : 0;

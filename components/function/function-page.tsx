@@ -15,11 +15,13 @@ export function FunctionPage({
   firstPage,
   origin,
   maxBytes,
+  watchVersion,
 }: {
   initial: FunctionView;
   firstPage: DeploymentPage;
   origin: string;
   maxBytes: number;
+  watchVersion: number | null;
 }) {
   const { data: fn } = useFunction(initial.id, initial);
   return (
@@ -27,7 +29,7 @@ export function FunctionPage({
       <FunctionHeader fn={fn} origin={origin} />
       <div className="grid min-w-0 gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,24rem)]">
         <div className="min-w-0 space-y-6">
-          <DeployPanel fn={fn} maxBytes={maxBytes} />
+          <DeployPanel fn={fn} maxBytes={maxBytes} watchVersion={watchVersion} />
           <DeploymentTimeline functionId={fn.id} functionName={fn.name} activeVersion={fn.activeVersion} firstPage={firstPage} />
         </div>
         <div className="min-w-0 space-y-6">

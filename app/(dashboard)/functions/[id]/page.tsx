@@ -9,7 +9,7 @@ import { asAppError } from "@/server/errors";
 import { getFunction } from "@/server/functions/get-function";
 import type { Owner } from "@/server/auth/owner";
 
-type Props = { params: Promise<{ id: string }> };
+type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ deployed?: string | string[] }> };
 
 /** The function and the first page of its history, or null when this owner has no such function. */
 async function load(owner: Owner, id: string) {
@@ -29,7 +29,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: data ? data.fn.name : "Function not found" };
 }
 
-export default async function Page({ params }: Props) {
+export default async function Page({ params, searchParams }: Props) {
   const { id } = await params;
   const owner = await ownerOrRedirect(`/functions/${id}`);
   const data = await load(owner, id);
@@ -38,5 +38,15 @@ export default async function Page({ params }: Props) {
   const h = await headers();
   const host = h.get("x-forwarded-host") ?? h.get("host") ?? "localhost";
   const proto = h.get("x-forwarded-proto") ?? "http";
-  return <FunctionPage initial={data.fn} firstPage={data.firstPage} origin={`${proto}://${host}`} maxBytes={config.limits.archiveMaxBytes} />;
+  // ?deployed=N (set after an upload from the list) keeps showing that build's log once it settles.
+  const deployed = Number((await searchParams).deployed);
+  return (
+    <FunctionPage
+      initial={data.fn}
+      firstPage={data.firstPage}
+      origin={`${proto}://${host}`}
+      maxBytes={config.limits.archiveMaxBytes}
+      watchVersion={Number.isInteger(deployed) && deployed > 0 ? deployed : null}
+    />
+  );
 }
