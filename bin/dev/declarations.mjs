@@ -10,6 +10,14 @@ import ts from "typescript";
 
 const binDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const VIRTUAL_OUT = path.join(binDir, "__declarations__");
+const HEADER = "// Generated from the module's JSDoc by bin/dev/declarations.mjs; do not edit.\n";
+const ANY_LINT = "/* eslint-disable @typescript-eslint/no-explicit-any -- the JSDoc says any where the API answer is untyped JSON */\n";
+
+/** @param {string} text */
+function withHeader(text) {
+  const code = text.split("\n").filter((line) => !/^\s*(\/\*\*|\*)/.test(line));
+  return HEADER + (code.some((line) => /\bany\b/.test(line)) ? ANY_LINT : "") + text;
+}
 
 /**
  * Type-checks the modules under bin/lib and emits their declarations in memory. Existing
@@ -30,12 +38,12 @@ export function emitDeclarations() {
   const isHidden = (/** @type {string} */ file) => file.startsWith(binDir + path.sep) && file.endsWith(".d.mts");
   const fileExists = host.fileExists.bind(host);
   host.fileExists = (file) => !isHidden(file) && fileExists(file);
-  const roots = parsed.fileNames.filter((f) => f.startsWith(path.join(binDir, "lib") + path.sep));
+  const roots = parsed.fileNames.filter((f) => !f.endsWith("dart-cloud.mjs"));
   const program = ts.createProgram(roots, options, host);
   /** @type {Map<string, string>} */
   const declarations = new Map();
   const result = program.emit(undefined, (fileName, text) => {
-    declarations.set(path.join(binDir, path.relative(VIRTUAL_OUT, fileName)), text);
+    declarations.set(path.join(binDir, path.relative(VIRTUAL_OUT, fileName)), withHeader(text));
   }, undefined, true);
   const diagnostics = [...ts.getPreEmitDiagnostics(program), ...result.diagnostics].map((d) => {
     const where = d.file && d.start !== undefined ? `${path.relative(binDir, d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start).line + 1}: ` : "";

@@ -1,3 +1,5 @@
+// Generated from the module's JSDoc by bin/dev/declarations.mjs; do not edit.
+/* eslint-disable @typescript-eslint/no-explicit-any -- the JSDoc says any where the API answer is untyped JSON */
 /**
  * The CliError for an error answer `{ error, code }` (DESIGN.md §5), with the server's own
  * message, or a message made from the status when the body is not the API's error shape.

@@ -167,7 +167,9 @@ export async function errorFromResponse(response, url) {
   if (exitCode === EXIT.NOT_SIGNED_IN) {
     message = `Not signed in to ${url}: ${serverMessage ?? "the token was not accepted"}. Run \`dart-cloud login\` (or set DART_CLOUD_TOKEN to a valid token).`;
   }
-  const { error: _e, code: _c, ...details } = body && typeof body === "object" ? body : {};
+  const details = body && typeof body === "object" ? { ...body } : {};
+  delete details.error;
+  delete details.code;
   return new CliError(message, { exitCode, code: code ?? `http_${status}`, status, details });
 }
 

@@ -1,3 +1,4 @@
+// Generated from the module's JSDoc by bin/dev/declarations.mjs; do not edit.
 /**
  * Splits argv (without `node` and the script) into command, positionals and options.
  * Accepts `--opt value`, `--opt=value`, `-x value`, `--no-<boolean>` and `--` (the rest is

@@ -1,3 +1,4 @@
+// Generated from the module's JSDoc by bin/dev/declarations.mjs; do not edit.
 /** @returns {string} */
 export function mainHelp(): string;
 /**
@@ -8,12 +9,12 @@ export function commandHelp(name: string): string;
 /**
  * Runs the CLI once and returns the exit code. Everything it touches comes in through the
  * arguments, so it can be driven from tests.
- * @param {{ argv: string[], env: NodeJS.ProcessEnv, cwd: string, io: import("./context.mjs").IO, fetch?: typeof fetch, pollIntervalMs?: number }} options
+ * @param {{ argv: string[], env: Record<string, string | undefined>, cwd: string, io: import("./context.mjs").IO, fetch?: typeof fetch, pollIntervalMs?: number }} options
  * @returns {Promise<number>}
  */
 export function main({ argv, env, cwd, io, fetch: fetchImpl, pollIntervalMs }: {
     argv: string[];
-    env: NodeJS.ProcessEnv;
+    env: Record<string, string | undefined>;
     cwd: string;
     io: import("./context.mjs").IO;
     fetch?: typeof fetch;

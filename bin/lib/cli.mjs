@@ -164,7 +164,7 @@ function cliVersion() {
 /**
  * Runs the CLI once and returns the exit code. Everything it touches comes in through the
  * arguments, so it can be driven from tests.
- * @param {{ argv: string[], env: NodeJS.ProcessEnv, cwd: string, io: import("./context.mjs").IO, fetch?: typeof fetch, pollIntervalMs?: number }} options
+ * @param {{ argv: string[], env: Record<string, string | undefined>, cwd: string, io: import("./context.mjs").IO, fetch?: typeof fetch, pollIntervalMs?: number }} options
  * @returns {Promise<number>}
  */
 export async function main({ argv, env, cwd, io, fetch: fetchImpl, pollIntervalMs = 1000 }) {

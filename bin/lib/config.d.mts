@@ -1,3 +1,4 @@
+// Generated from the module's JSDoc by bin/dev/declarations.mjs; do not edit.
 /**
  * What `login` stores. One server at a time: signing in elsewhere replaces it.
  * @typedef {object} StoredConfig
@@ -10,33 +11,33 @@
 /**
  * Where the token lives: $DART_CLOUD_CONFIG_DIR, else $XDG_CONFIG_HOME/dart-cloud, else
  * ~/.config/dart-cloud.
- * @param {NodeJS.ProcessEnv} env
+ * @param {Record<string, string | undefined>} env
  * @returns {string}
  */
-export function configDir(env: NodeJS.ProcessEnv): string;
+export function configDir(env: Record<string, string | undefined>): string;
 /**
- * @param {NodeJS.ProcessEnv} env
+ * @param {Record<string, string | undefined>} env
  * @returns {string}
  */
-export function configPath(env: NodeJS.ProcessEnv): string;
+export function configPath(env: Record<string, string | undefined>): string;
 /**
  * The stored config, or {} when there is none.
- * @param {NodeJS.ProcessEnv} env
+ * @param {Record<string, string | undefined>} env
  * @returns {Promise<StoredConfig>}
  */
-export function readConfig(env: NodeJS.ProcessEnv): Promise<StoredConfig>;
+export function readConfig(env: Record<string, string | undefined>): Promise<StoredConfig>;
 /**
  * Writes the config readable by the owner only (0600, folder 0700). Written to a temp file and
  * renamed, so a crash never leaves half a token behind.
- * @param {NodeJS.ProcessEnv} env
+ * @param {Record<string, string | undefined>} env
  * @param {StoredConfig} data
  * @returns {Promise<string>} the file written
  */
-export function writeConfig(env: NodeJS.ProcessEnv, data: StoredConfig): Promise<string>;
+export function writeConfig(env: Record<string, string | undefined>, data: StoredConfig): Promise<string>;
 /**
- * @param {NodeJS.ProcessEnv} env
+ * @param {Record<string, string | undefined>} env
  */
-export function removeConfig(env: NodeJS.ProcessEnv): Promise<void>;
+export function removeConfig(env: Record<string, string | undefined>): Promise<void>;
 /**
  * A server URL without trailing slashes; an error for anything that is not http(s).
  * @param {string} raw
@@ -55,12 +56,12 @@ export function normalizeUrl(raw: string): string;
  * Which server to talk to and with which token. URL: --url, DART_CLOUD_URL, the URL stored at
  * login, then the default. Token: DART_CLOUD_TOKEN, else the stored one, but only for the
  * server it was issued by, so a token is never sent to another server.
- * @param {{ flagUrl?: string, env: NodeJS.ProcessEnv, stored: StoredConfig }} input
+ * @param {{ flagUrl?: string, env: Record<string, string | undefined>, stored: StoredConfig }} input
  * @returns {Session}
  */
 export function resolveSession({ flagUrl, env, stored }: {
     flagUrl?: string;
-    env: NodeJS.ProcessEnv;
+    env: Record<string, string | undefined>;
     stored: StoredConfig;
 }): Session;
 export const DEFAULT_URL: "http://localhost:3000";

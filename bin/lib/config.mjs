@@ -18,7 +18,7 @@ export const DEFAULT_URL = "http://localhost:3000";
 /**
  * Where the token lives: $DART_CLOUD_CONFIG_DIR, else $XDG_CONFIG_HOME/dart-cloud, else
  * ~/.config/dart-cloud.
- * @param {NodeJS.ProcessEnv} env
+ * @param {Record<string, string | undefined>} env
  * @returns {string}
  */
 export function configDir(env) {
@@ -28,7 +28,7 @@ export function configDir(env) {
 }
 
 /**
- * @param {NodeJS.ProcessEnv} env
+ * @param {Record<string, string | undefined>} env
  * @returns {string}
  */
 export function configPath(env) {
@@ -37,7 +37,7 @@ export function configPath(env) {
 
 /**
  * The stored config, or {} when there is none.
- * @param {NodeJS.ProcessEnv} env
+ * @param {Record<string, string | undefined>} env
  * @returns {Promise<StoredConfig>}
  */
 export async function readConfig(env) {
@@ -61,7 +61,7 @@ export async function readConfig(env) {
 /**
  * Writes the config readable by the owner only (0600, folder 0700). Written to a temp file and
  * renamed, so a crash never leaves half a token behind.
- * @param {NodeJS.ProcessEnv} env
+ * @param {Record<string, string | undefined>} env
  * @param {StoredConfig} data
  * @returns {Promise<string>} the file written
  */
@@ -77,7 +77,7 @@ export async function writeConfig(env, data) {
 }
 
 /**
- * @param {NodeJS.ProcessEnv} env
+ * @param {Record<string, string | undefined>} env
  */
 export async function removeConfig(env) {
   await rm(configPath(env), { force: true });
@@ -114,7 +114,7 @@ export function normalizeUrl(raw) {
  * Which server to talk to and with which token. URL: --url, DART_CLOUD_URL, the URL stored at
  * login, then the default. Token: DART_CLOUD_TOKEN, else the stored one, but only for the
  * server it was issued by, so a token is never sent to another server.
- * @param {{ flagUrl?: string, env: NodeJS.ProcessEnv, stored: StoredConfig }} input
+ * @param {{ flagUrl?: string, env: Record<string, string | undefined>, stored: StoredConfig }} input
  * @returns {Session}
  */
 export function resolveSession({ flagUrl, env, stored }) {

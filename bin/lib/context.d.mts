@@ -1,3 +1,5 @@
+// Generated from the module's JSDoc by bin/dev/declarations.mjs; do not edit.
+/* eslint-disable @typescript-eslint/no-explicit-any -- the JSDoc says any where the API answer is untyped JSON */
 /**
  * @typedef {object} IO
  * @property {NodeJS.ReadableStream & { isTTY?: boolean }} stdin
@@ -9,7 +11,7 @@
  * @typedef {object} Context
  * @property {string[]} positionals
  * @property {Record<string, any>} options
- * @property {NodeJS.ProcessEnv} env
+ * @property {Record<string, string | undefined>} env
  * @property {string} cwd
  * @property {IO} io
  * @property {import("./output.mjs").Output} out
@@ -45,7 +47,7 @@ export type IO = {
 export type Context = {
     positionals: string[];
     options: Record<string, any>;
-    env: NodeJS.ProcessEnv;
+    env: Record<string, string | undefined>;
     cwd: string;
     io: IO;
     out: import("./output.mjs").Output;

@@ -14,7 +14,7 @@ import { notSignedIn } from "./errors.mjs";
  * @typedef {object} Context
  * @property {string[]} positionals
  * @property {Record<string, any>} options
- * @property {NodeJS.ProcessEnv} env
+ * @property {Record<string, string | undefined>} env
  * @property {string} cwd
  * @property {IO} io
  * @property {import("./output.mjs").Output} out

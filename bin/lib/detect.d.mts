@@ -1,3 +1,4 @@
+// Generated from the module's JSDoc by bin/dev/declarations.mjs; do not edit.
 /**
  * The runtime for a folder, as the server would pick it: Dockerfile, then pubspec.yaml, then
  * package.json.

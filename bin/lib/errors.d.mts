@@ -1,3 +1,4 @@
+// Generated from the module's JSDoc by bin/dev/declarations.mjs; do not edit.
 /**
  * A mistake in how the command was called.
  * @param {string} message

@@ -1,3 +1,4 @@
+// Generated from the module's JSDoc by bin/dev/declarations.mjs; do not edit.
 /**
  * A multipart/form-data body that streams one file from disk, so progress can be reported as
  * the bytes go out and the archive is never held in memory. Its length is known up front.

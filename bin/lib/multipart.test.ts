@@ -20,11 +20,11 @@ function parse(contentType: string, body: Buffer): Promise<{ fields: Record<stri
     const fields: Record<string, string> = {};
     const files: { field: string; filename: string; mimeType: string; data: Buffer }[] = [];
     const bb = busboy({ headers: { "content-type": contentType } });
-    bb.on("field", (name, value) => (fields[name] = value));
+    bb.on("field", (name: string, value: string) => (fields[name] = value));
     bb.on("file", (field, stream, info) => {
       const chunks: Buffer[] = [];
       stream.on("data", (c: Buffer) => chunks.push(c));
-      stream.on("end", () => files.push({ field, filename: info.filename, mimeType: info.mimeType, data: Buffer.concat(chunks) }));
+      stream.on("end", () => files.push({ field, filename: info.filename ?? "", mimeType: info.mimeType, data: Buffer.concat(chunks) }));
     });
     bb.on("close", () => resolve({ fields, files }));
     bb.on("error", reject);

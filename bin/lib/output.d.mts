@@ -1,3 +1,4 @@
+// Generated from the module's JSDoc by bin/dev/declarations.mjs; do not edit.
 /**
  * Everything the CLI prints goes through here: text for people on stdout, warnings and progress
  * on stderr, and with --json exactly one JSON document on stdout.
@@ -40,13 +41,13 @@ export function formatTable(headers: string[], rows: (string | number | null | u
  */
 export function formatProgress(sent: number, total: number): string;
 /**
- * @param {{ stdout: Writable, stderr: Writable, json: boolean, env?: NodeJS.ProcessEnv }} options
+ * @param {{ stdout: Writable, stderr: Writable, json: boolean, env?: Record<string, string | undefined> }} options
  */
 export function createOutput({ stdout, stderr, json, env }: {
     stdout: Writable;
     stderr: Writable;
     json: boolean;
-    env?: NodeJS.ProcessEnv;
+    env?: Record<string, string | undefined>;
 }): {
     json: boolean;
     /** Text for people; nothing in --json mode. @param {string} text */

@@ -89,7 +89,7 @@ export function formatProgress(sent, total) {
 }
 
 /**
- * @param {{ stdout: Writable, stderr: Writable, json: boolean, env?: NodeJS.ProcessEnv }} options
+ * @param {{ stdout: Writable, stderr: Writable, json: boolean, env?: Record<string, string | undefined> }} options
  */
 export function createOutput({ stdout, stderr, json, env = {} }) {
   const color = Boolean(stderr.isTTY) && !env.NO_COLOR && env.TERM !== "dumb";

@@ -1,3 +1,4 @@
+// Generated from the module's JSDoc by bin/dev/declarations.mjs; do not edit.
 /**
  * @typedef {object} PackEntry
  * @property {string} name posix path inside the archive, no leading "./"

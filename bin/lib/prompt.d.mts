@@ -1,3 +1,4 @@
+// Generated from the module's JSDoc by bin/dev/declarations.mjs; do not edit.
 /**
  * @typedef {object} PromptIO
  * @property {NodeJS.ReadableStream & { isTTY?: boolean }} stdin

@@ -1,3 +1,4 @@
+// Generated from the module's JSDoc by bin/dev/declarations.mjs; do not edit.
 /**
  * The version `rollback` picks when none is given: the newest successfully built version older
  * than the active one. Failed, pruned, queued and building versions are skipped.

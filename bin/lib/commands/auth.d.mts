@@ -1,3 +1,4 @@
+// Generated from the module's JSDoc by bin/dev/declarations.mjs; do not edit.
 /**
  * `login`: exchanges email and password for an API token and stores it (0600).
  * @param {import("../context.mjs").Context} ctx

@@ -1,3 +1,4 @@
+// Generated from the module's JSDoc by bin/dev/declarations.mjs; do not edit.
 /**
  * `deploy [dir]`: pack, upload, follow the build, and succeed only when the version is active.
  * @param {import("../context.mjs").Context} ctx

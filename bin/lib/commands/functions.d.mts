@@ -1,3 +1,4 @@
+// Generated from the module's JSDoc by bin/dev/declarations.mjs; do not edit.
 /**
  * `list`: the owner's functions.
  * @param {import("../context.mjs").Context} ctx

@@ -1,3 +1,4 @@
+// Generated from the module's JSDoc by bin/dev/declarations.mjs; do not edit.
 /**
  * `invoke <function>`: calls the function through the platform and prints its answer.
  * @param {import("../context.mjs").Context} ctx
