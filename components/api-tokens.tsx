@@ -73,7 +73,7 @@ export function ApiTokens({ initial }: { initial: ApiTokenView[] }) {
               </code>
               <CopyButton value={created.token} label="Copy token" />
             </div>
-            <Button size="sm" variant="ghost" className="mt-2" onClick={() => setCreated(null)}>
+            <Button size="sm" className="mt-3" onClick={() => setCreated(null)}>
               I have saved it
             </Button>
           </div>

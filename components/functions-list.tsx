@@ -81,21 +81,24 @@ function FunctionRow({ fn }: { fn: FunctionView }) {
       <div className="justify-self-end md:justify-self-start">
         <StatusBadge status={fn.status} />
       </div>
-      <div className="text-sm text-zinc-700">
-        <span className="text-xs text-zinc-500 md:hidden">Active </span>
-        {fn.activeVersion !== null ? <span className="font-mono font-medium">v{fn.activeVersion}</span> : <span className="text-zinc-400">—</span>}
-      </div>
-      <div className="min-w-0 text-right text-xs text-zinc-600 md:text-left">
-        {last ? (
-          <>
-            <span className="font-mono">v{last.version}</span> <RelativeTime iso={last.deployedAt} />
-            <span className="block truncate text-zinc-500" title={last.deployedBy ?? undefined}>
-              by {last.deployedBy ?? "unknown"}
-            </span>
-          </>
-        ) : (
-          <span className="text-zinc-400">Never deployed</span>
-        )}
+      {/* Narrow: active version and last deploy share one line under the name; wide: own columns. */}
+      <div className="col-span-2 flex items-start justify-between gap-4 md:contents">
+        <div className="shrink-0 text-sm text-zinc-700">
+          <span className="text-xs text-zinc-500 md:hidden">Active </span>
+          {fn.activeVersion !== null ? <span className="font-mono font-medium">v{fn.activeVersion}</span> : <span className="text-zinc-400">—</span>}
+        </div>
+        <div className="min-w-0 text-right text-xs text-zinc-600 md:text-left">
+          {last ? (
+            <>
+              <span className="font-mono">v{last.version}</span> <RelativeTime iso={last.deployedAt} />
+              <span className="block truncate text-zinc-500" title={last.deployedBy ?? undefined}>
+                by {last.deployedBy ?? "unknown"}
+              </span>
+            </>
+          ) : (
+            <span className="text-zinc-400">Never deployed</span>
+          )}
+        </div>
       </div>
     </li>
   );

@@ -114,6 +114,63 @@ test("a bad archive shows the server's message and adds nothing to the timeline"
   await expect(version(page, 3)).toHaveCount(0);
 });
 
+test("a failed build says so where the user looks, keeps its log, and cannot be activated", async ({ page }) => {
+  const failing = `${name}-broken`;
+  await page.goto("/functions");
+  await page.getByRole("button", { name: "New function" }).first().click();
+  const dialog = page.getByRole("dialog", { name: "New function" });
+  await dialog.getByLabel("Name").fill(failing);
+  await dialog.getByLabel("Runtime").selectOption("dockerfile");
+  const archive = await tarGz({ Dockerfile: `FROM ${process.env.NODE_BASE_IMAGE ?? "dartcloud/node-base:local"}\nRUN echo building for a moment && sleep 3\nRUN echo about to fail && exit 3\n` });
+  await dropFile(page, dialog.getByTestId("drop-zone"), "broken-build.tar.gz", archive);
+  await dialog.getByRole("button", { name: "Create and deploy" }).click();
+
+  // The log streams while it builds.
+  const progress = page.getByTestId("build-progress");
+  await expect(progress).toContainText("Building v1", { timeout: 30_000 });
+  await expect(progress.getByRole("log")).toContainText("building for a moment", { timeout: 30_000 });
+  await page.screenshot({ path: "e2e/artifacts/building-1280.png" });
+  await expect(progress).toContainText("The build of v1 failed", { timeout: 90_000 });
+  await expect(progress.getByRole("alert")).not.toBeEmpty();
+  await expect(progress.getByRole("log")).toContainText("about to fail");
+  await expect(page.getByTestId("active-version")).toContainText("None yet");
+
+  const v1 = version(page, 1);
+  await expect(v1.getByText("Failed")).toBeVisible();
+  await expect(v1.getByRole("button", { name: /Roll back|Activate/ })).toHaveCount(0);
+  await v1.getByRole("button", { name: "Open build log of v1" }).click();
+  const log = page.getByRole("dialog", { name: "Build log · v1" });
+  await expect(log.getByRole("log")).toContainText("about to fail");
+  await page.keyboard.press("Escape");
+  await expect(log).toBeHidden();
+  await expect(page.getByRole("button", { name: "Send request" })).toBeDisabled();
+});
+
+test("API tokens: created and shown once, used, revoked", async ({ page, request }) => {
+  await page.goto("/settings");
+  await page.getByLabel("Token name").fill("e2e-ci");
+  await page.getByRole("button", { name: "Create token" }).click();
+  const shown = page.getByTestId("new-token");
+  await expect(shown).toContainText("not shown again");
+  const token = (await shown.locator("code").textContent())!.trim();
+  expect(token).toMatch(/^dc_/);
+  await expect(shown.getByRole("button", { name: "Copy token" })).toBeVisible();
+  const tokens = page.getByRole("list", { name: "API tokens" });
+  await expect(tokens).toContainText("e2e-ci");
+  await expect(tokens).toContainText("never used");
+  await page.screenshot({ path: "e2e/artifacts/settings-1280.png", fullPage: true });
+
+  const auth = { Authorization: `Bearer ${token}` };
+  expect((await request.get("/api/functions", { headers: auth })).status()).toBe(200);
+
+  await tokens.getByRole("button", { name: "Revoke token e2e-ci" }).click();
+  const confirm = page.getByRole("alertdialog", { name: /Revoke “e2e-ci”/ });
+  await confirm.getByRole("button", { name: "Revoke token" }).click();
+  await expect(confirm).toBeHidden();
+  await expect(page.getByRole("list", { name: "API tokens" }).getByText("e2e-ci")).toHaveCount(0);
+  await expect.poll(async () => (await request.get("/api/functions", { headers: auth })).status(), { timeout: 10_000 }).toBe(401);
+});
+
 test("screenshots of the function page, wide and narrow", async ({ page }) => {
   test.skip(!functionUrl, "needs the function from the first test");
   mkdirSync("e2e/artifacts", { recursive: true });
