@@ -16,9 +16,12 @@ test.describe("REST authentication", () => {
   });
 
   test("malformed JSON and missing fields answer 400 with a message", async ({ request }) => {
-    const malformed = await request.post("/api/auth/register", { data: "{\"email\": ", headers: { "content-type": "application/json" } });
+    const malformed = await request.post("/api/auth/register", { data: Buffer.from('{"email": '), headers: { "content-type": "application/json" } });
     expect(malformed.status()).toBe(400);
     expect((await malformed.json()).error).toMatch(/not valid JSON/);
+    const notObject = await request.post("/api/auth/register", { data: Buffer.from('"just a string"'), headers: { "content-type": "application/json" } });
+    expect(notObject.status()).toBe(400);
+    expect((await notObject.json()).error).toBe("The request body must be a JSON object.");
     const missing = await request.post("/api/auth/token", { data: { email: uniqueEmail("x") } });
     expect(missing.status()).toBe(400);
     expect((await missing.json()).error).toMatch(/[Pp]assword is required/);

@@ -7,6 +7,6 @@ setup("sign up the test owner", async ({ page }) => {
   await page.getByLabel("Email").fill(ownerEmail);
   await page.getByLabel("Password").fill(ownerPassword);
   await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.getByRole("heading", { name: "Functions" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Functions", exact: true })).toBeVisible();
   await page.context().storageState({ path: "e2e/.auth/owner.json" });
 });

@@ -18,7 +18,7 @@ test.describe("signing in", () => {
     await page.getByRole("button", { name: "Create account" }).click();
 
     await expect(page).toHaveURL(/\/functions$/);
-    await expect(page.getByRole("heading", { name: "Functions" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Functions", exact: true })).toBeVisible();
     await expect(page.getByTestId("owner-email")).toHaveText(email);
 
     await page.getByRole("button", { name: "Sign out" }).click();
@@ -38,6 +38,6 @@ test.describe("signing in", () => {
     await page.getByLabel("Email").fill(uniqueEmail("nobody"));
     await page.getByLabel("Password").fill("whatever password");
     await page.getByRole("button", { name: "Sign in" }).click();
-    await expect(page.getByRole("alert")).toHaveText("Invalid email or password.");
+    await expect(page.locator("form").getByRole("alert")).toHaveText("Invalid email or password.");
   });
 });

@@ -3,6 +3,7 @@
 # and a fresh data directory (embedded S3 server), with the local base images.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export NEXT_TELEMETRY_DISABLED=1
 
 admin="${TEST_POSTGRES_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 db="${E2E_DATABASE_NAME:-dartcloud_e2e}"

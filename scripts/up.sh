@@ -3,6 +3,7 @@
 # the local Docker Engine) on a fresh machine: provision, build, start.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export NEXT_TELEMETRY_DISABLED=1
 
 bash scripts/provision.sh
 export NODE_BASE_IMAGE="${NODE_BASE_IMAGE:-dartcloud/node-base:local}"

@@ -11,6 +11,7 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
   // Zod's default wording ("Invalid input: expected string, received undefined") reads badly;
   // schemas with their own message keep it.
   const missing = issue?.code === "invalid_type" && issue.input === undefined && issue.message.startsWith("Invalid input");
-  const message = missing && field ? `${field} is required.` : issue?.message;
+  const notAnObject = issue?.code === "invalid_type" && !field && issue.expected === "object";
+  const message = notAnObject ? "The request body must be a JSON object." : missing && field ? `${field} is required.` : issue?.message;
   throw new InvalidInputError(message ?? "Invalid input.", { field });
 }
