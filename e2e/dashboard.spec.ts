@@ -121,11 +121,11 @@ test("a failed build says so where the user looks, keeps its log, and cannot be 
   const dialog = page.getByRole("dialog", { name: "New function" });
   await dialog.getByLabel("Name").fill(failing);
   await dialog.getByLabel("Runtime").selectOption("dockerfile");
-  const archive = await tarGz({ Dockerfile: `FROM ${process.env.NODE_BASE_IMAGE ?? "dartcloud/node-base:local"}\nRUN echo building for a moment && sleep 3\nRUN echo about to fail && exit 3\n` });
+  const archive = await tarGz({ Dockerfile: `FROM ${process.env.NODE_BASE_IMAGE ?? "dartcloud/node-base:local"}\nRUN echo building for a moment, ${failing} && sleep 3\nRUN echo about to fail && exit 3\n` });
   await dropFile(page, dialog.getByTestId("drop-zone"), "broken-build.tar.gz", archive);
   await dialog.getByRole("button", { name: "Create and deploy" }).click();
 
-  // The log streams while it builds.
+  // The log streams while it builds (the unique echo defeats the layer cache, so it takes a moment).
   const progress = page.getByTestId("build-progress");
   await expect(progress).toContainText("Building v1", { timeout: 30_000 });
   await expect(progress.getByRole("log")).toContainText("building for a moment", { timeout: 30_000 });
@@ -169,6 +169,29 @@ test("API tokens: created and shown once, used, revoked", async ({ page, request
   await expect(confirm).toBeHidden();
   await expect(page.getByRole("list", { name: "API tokens" }).getByText("e2e-ci")).toHaveCount(0);
   await expect.poll(async () => (await request.get("/api/functions", { headers: auth })).status(), { timeout: 10_000 }).toBe(401);
+});
+
+test("per-function settings: limits and public invocation", async ({ page, playwright, baseURL }) => {
+  test.skip(!functionUrl, "needs the function from the first test");
+  await page.goto(functionUrl);
+  const settings = page.locator("#settings");
+  await settings.getByLabel("Memory (MB)").fill("384");
+  await settings.getByLabel("Public invocation").check();
+  await settings.getByRole("button", { name: "Save settings" }).click();
+  await expect(settings.getByRole("status")).toContainText("Saved");
+  await expect(page.getByRole("main").locator("header").getByText("Public", { exact: true })).toBeVisible();
+  await expect(settings.getByLabel("Memory (MB)")).toHaveValue("384");
+
+  // Anyone may now call it, without a session or token.
+  const anonymous = await playwright.request.newContext({ baseURL });
+  const response = await anonymous.get(`/api${functionUrl}/invoke`);
+  expect(response.status()).toBe(200);
+  expect(response.headers()["x-function-version"]).toBe("1");
+  await anonymous.dispose();
+
+  await settings.getByLabel("Memory (MB)").fill("10");
+  await settings.getByRole("button", { name: "Save settings" }).click();
+  await expect(settings.getByRole("alert")).toContainText("memoryMb must be at least 32");
 });
 
 test("screenshots of the function page, wide and narrow", async ({ page }) => {

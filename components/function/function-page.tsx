@@ -38,7 +38,7 @@ export function FunctionPage({
           <ActivityCard functionId={fn.id} />
         </div>
       </div>
-      <FunctionSettingsForm key={JSON.stringify(fn.settings)} fn={fn} />
+      <FunctionSettingsForm fn={fn} />
     </div>
   );
 }

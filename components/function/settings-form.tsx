@@ -26,7 +26,7 @@ const numericFields: { key: NumericKey; label: string; hint: string; step?: stri
   { key: "retention", label: "Versions kept", hint: "Older builds are pruned; 0 keeps all." },
 ];
 
-/** Limits, public invocation and retention; only what changed is sent. */
+/** Limits, public invocation and retention; only what changed (against the saved settings) is sent. */
 export function FunctionSettingsForm({ fn }: { fn: FunctionView }) {
   const id = useId();
   const client = useQueryClient();
@@ -59,7 +59,10 @@ export function FunctionSettingsForm({ fn }: { fn: FunctionView }) {
     const result = await updateSettingsAction(fn.id, changes);
     setPending(false);
     if (!result.ok) return setMessage({ tone: "error", text: result.error });
-    client.setQueryData<FunctionView>(keys.fn(fn.id), (old) => (old ? { ...old, settings: result.data.settings } : old));
+    const saved = result.data.settings;
+    client.setQueryData<FunctionView>(keys.fn(fn.id), (old) => (old ? { ...old, settings: saved } : old));
+    setValues(Object.fromEntries(numericFields.map((f) => [f.key, String(saved[f.key])])) as Record<NumericKey, string>);
+    setPublicInvoke(saved.publicInvoke);
     setMessage({ tone: "success", text: "Saved. Limits apply to containers started from now on." });
     void refresh();
   }
