@@ -13,6 +13,7 @@ export DATA_DIR="${DATA_DIR:-.data/e2e}"
 rm -rf "$DATA_DIR"
 export NODE_BASE_IMAGE="${NODE_BASE_IMAGE:-dartcloud/node-base:local}"
 export PORT="${E2E_PORT:-3100}"
+export PLATFORM_INSTANCE="${PLATFORM_INSTANCE:-e2e-$PORT}"
 # A fixed port for the embedded S3 server, so tests can look inside the bucket.
 export EMBEDDED_S3_PORT="${E2E_S3_PORT:-3101}"
 # Small limits so the size checks are quick to exercise.

@@ -73,6 +73,8 @@ export const config = {
     /** How long a previous version stays warm after a switch, for instant rollback. */
     warmGraceMs: int("WARM_GRACE_MS", 5 * 60_000),
     startTimeoutMs: int("FUNCTION_START_TIMEOUT_MS", 30_000),
+    /** Names this platform's containers when several platforms share a Docker Engine. */
+    instance: process.env.PLATFORM_INSTANCE || undefined,
   },
   port: int("PORT", 3000),
 } as const;

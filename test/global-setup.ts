@@ -14,6 +14,8 @@ function withDatabase(url: string, name: string): string {
 export default async function setup() {
   // Function builds start FROM the local base image (no registry here); see scripts/base-images.sh.
   process.env.NODE_BASE_IMAGE ??= "dartcloud/node-base:local";
+  // This run reconciles only its own containers, whatever else shares the Docker Engine.
+  process.env.PLATFORM_INSTANCE ??= `test-${process.pid}`;
   const name = `dartcloud_test_${process.pid}`;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`drop database if exists "${name}" with (force)`);

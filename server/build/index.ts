@@ -15,4 +15,4 @@ export {
 } from "./docker";
 export { generateDockerfile, startCommand, GENERATED_DOCKERFILE, OWN_DOCKERFILE, type BuildManifest } from "./dockerfile";
 export { imageExists, listManagedImages, removeImage, type ManagedImage } from "./images";
-export { imageLabels, imageTag, LABEL_DEPLOYMENT_ID, LABEL_FUNCTION_ID, LABEL_MANAGED, LABEL_VERSION } from "./labels";
+export { imageLabels, imageTag, LABEL_DEPLOYMENT_ID, LABEL_FUNCTION_ID, LABEL_INSTANCE, LABEL_MANAGED, LABEL_VERSION } from "./labels";

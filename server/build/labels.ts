@@ -7,6 +7,8 @@ export const LABEL_MANAGED = "dartcloud.managed";
 export const LABEL_FUNCTION_ID = "dartcloud.function-id";
 export const LABEL_VERSION = "dartcloud.version";
 export const LABEL_DEPLOYMENT_ID = "dartcloud.deployment-id";
+/** On containers only, when PLATFORM_INSTANCE is set: which platform runs them. */
+export const LABEL_INSTANCE = "dartcloud.instance";
 
 /** The labels every image built for a deployment carries. */
 export function imageLabels(target: { functionId: string; version: number; deploymentId: string }): Record<string, string> {

@@ -4,7 +4,7 @@ import { deployNode } from "../../test/support/deploy";
 import { invokeFunctionAs } from "../../test/support/invoke";
 import { createTestOwner } from "../../test/support/owners";
 import type { Owner } from "../auth/owner";
-import { getDocker, LABEL_DEPLOYMENT_ID, LABEL_FUNCTION_ID, LABEL_MANAGED, LABEL_VERSION } from "../build";
+import { getDocker, LABEL_DEPLOYMENT_ID, LABEL_FUNCTION_ID, LABEL_INSTANCE, LABEL_MANAGED, LABEL_VERSION } from "../build";
 import { getDb } from "../db/client";
 import { functionDeployments, functions } from "../db/schema";
 import { deleteFunction } from "../functions/delete-function";
@@ -47,7 +47,7 @@ describe("start-up recovery", () => {
     const docker = getDocker();
     const orphan = await docker.createContainer({
       Image: active.imageTag!,
-      Labels: { [LABEL_MANAGED]: "true", [LABEL_FUNCTION_ID]: functionId, [LABEL_VERSION]: "7", [LABEL_DEPLOYMENT_ID]: "00000000-0000-4000-8000-000000000007" },
+      Labels: { [LABEL_INSTANCE]: process.env.PLATFORM_INSTANCE!, [LABEL_MANAGED]: "true", [LABEL_FUNCTION_ID]: functionId, [LABEL_VERSION]: "7", [LABEL_DEPLOYMENT_ID]: "00000000-0000-4000-8000-000000000007" },
     });
     await orphan.start();
 

@@ -15,7 +15,7 @@ import {
   stopAndRemove,
 } from "./container";
 import { dockerStatus, rethrowDocker } from "./docker-errors";
-import { LABEL_DEPLOYMENT_ID, LABEL_FUNCTION_ID } from "../build/labels";
+import { LABEL_DEPLOYMENT_ID, LABEL_FUNCTION_ID, LABEL_INSTANCE } from "../build/labels";
 import { ForwardError, forward, requestHeaders } from "./proxy";
 import type { InstanceInfo, InvokeRequest, RunTarget } from "./types";
 
@@ -560,7 +560,10 @@ export function createExecutor(options?: ExecutorOptions): Executor {
 /** The process-wide executor (on globalThis: Next may load this module in several bundles). */
 export function getExecutor(): Executor {
   const g = globalThis as GlobalWithExecutor;
-  g.__dartCloudExecutor ??= new Executor();
+  // With PLATFORM_INSTANCE set, this platform labels its containers and reconciles only those,
+  // so several platforms (or test runs) can share one Docker Engine.
+  const instance = config.runtime.instance;
+  g.__dartCloudExecutor ??= new Executor(instance ? { extraLabels: { [LABEL_INSTANCE]: instance } } : {});
   return g.__dartCloudExecutor;
 }
 
