@@ -1,0 +1,76 @@
+import "server-only";
+import { getDocker, LABEL_DEPLOYMENT_ID, LABEL_FUNCTION_ID, LABEL_MANAGED, rethrowDockerError } from "../build";
+import { listKeys } from "../storage";
+
+/** An image on the Docker host as retention and the orphan check see it. */
+export type ImageRecord = {
+  id: string;
+  tags: string[];
+  functionId: string | null;
+  deploymentId: string | null;
+  managed: boolean;
+  /** What `docker images` shows: includes base layers shared with other images. */
+  size: number;
+  /** Bytes only this image holds: what removing it frees. */
+  uniqueSize: number;
+};
+
+type DfImage = { Id: string; RepoTags?: string[] | null; Labels?: Record<string, string> | null; Size: number; SharedSize: number };
+
+function toRecord(image: DfImage): ImageRecord {
+  const labels = image.Labels ?? {};
+  const shared = image.SharedSize >= 0 ? image.SharedSize : 0;
+  return {
+    id: image.Id,
+    tags: (image.RepoTags ?? []).filter((t) => t !== "<none>:<none>"),
+    functionId: labels[LABEL_FUNCTION_ID] ?? null,
+    deploymentId: labels[LABEL_DEPLOYMENT_ID] ?? null,
+    managed: labels[LABEL_MANAGED] === "true",
+    size: image.Size,
+    uniqueSize: Math.max(0, image.Size - shared),
+  };
+}
+
+/**
+ * Every image on the host, with the bytes each one holds alone (Docker's disk-usage report).
+ * One request for the whole host: cheaper than a lookup per version, and it also finds images
+ * tagged by the older single-version design, which carry none of our labels.
+ */
+export async function listImageRecords(): Promise<ImageRecord[]> {
+  try {
+    const df = (await getDocker().df()) as { Images?: DfImage[] | null };
+    return (df.Images ?? []).map(toRecord);
+  } catch (error) {
+    rethrowDockerError(error);
+  }
+}
+
+/** Index of images by tag and by the deployment id in their labels. */
+export class ImageIndex {
+  private byTag = new Map<string, ImageRecord>();
+  private byDeployment = new Map<string, ImageRecord[]>();
+  constructor(readonly images: ImageRecord[]) {
+    for (const image of images) {
+      for (const tag of image.tags) this.byTag.set(tag, image);
+      if (image.deploymentId) {
+        const list = this.byDeployment.get(image.deploymentId) ?? [];
+        list.push(image);
+        this.byDeployment.set(image.deploymentId, list);
+      }
+    }
+  }
+  /** The images that belong to one deployment: its tag, or its id in their labels (dangling rebuilds). */
+  of(d: { id: string; imageTag: string | null }): ImageRecord[] {
+    const found = new Set<ImageRecord>(this.byDeployment.get(d.id) ?? []);
+    const tagged = d.imageTag ? this.byTag.get(d.imageTag) : undefined;
+    if (tagged) found.add(tagged);
+    return [...found];
+  }
+}
+
+/** Every object under a prefix with its size, as a map. */
+export async function listObjectSizes(prefix: string): Promise<Map<string, number>> {
+  const sizes = new Map<string, number>();
+  for await (const { key, size } of listKeys(prefix)) sizes.set(key, size);
+  return sizes;
+}
