@@ -14,6 +14,7 @@ import { switchActive, refreshIdleFunctionStatus } from "./activate";
 import { writeAudit } from "./audit";
 import { createBuildLogWriter } from "./build-log";
 import { withSwitchLock } from "./build-queue";
+import { pruneAfterDeploy } from "../lifecycle/prune";
 
 export type LocalArchive = { path: string; cleanup(): Promise<void> };
 
@@ -121,6 +122,8 @@ export async function runBuild(deploymentId: string, archive: LocalArchive | nul
       log.append(`v${deployment.version} is live.\n`);
     }
     await log.flush();
+    // Retention runs in the build's queue slot so builds and prunes of a function never overlap.
+    if (result.switched) await pruneAfterDeploy(fn.id, actor);
   } catch (error) {
     if (archive) await archive.cleanup().catch(() => {});
     const message = asAppError(error)?.message ?? (error as Error).message ?? String(error);
