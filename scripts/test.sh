@@ -11,7 +11,7 @@ WITH_TEST_TOOLS=1 bash scripts/provision.sh
 export NODE_BASE_IMAGE="${NODE_BASE_IMAGE:-dartcloud/node-base:local}"
 
 step() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; }
-step "typecheck"; npx tsc --noEmit
+step "typecheck"; npx tsc --noEmit && npx tsc -p bin
 step "lint"; npx eslint . --max-warnings=0
 step "unit and integration tests"; npx vitest run
 step "production build"; npx next build

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq, lt } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, lt } from "drizzle-orm";
 import { z } from "zod";
 import type { Owner } from "../auth/owner";
 import { getDb } from "../db/client";
@@ -22,8 +22,10 @@ export async function listDeployments(owner: Owner, functionId: string, query: {
   const { limit, cursor } = parseInput(pageSchema, { limit: query.limit ?? undefined, cursor: query.cursor ?? undefined });
   const db = await getDb();
   const fn = await loadOwnedFunction(db, owner.userId, functionId);
+  // Everything but the build log, which can be large and is served by get-deployment.
+  const { buildLog: _buildLog, ...columns } = getTableColumns(functionDeployments);
   const rows = await db
-    .select()
+    .select(columns)
     .from(functionDeployments)
     .where(and(eq(functionDeployments.functionId, fn.id), cursor ? lt(functionDeployments.version, Number(cursor)) : undefined))
     .orderBy(desc(functionDeployments.version))
@@ -31,9 +33,7 @@ export async function listDeployments(owner: Owner, functionId: string, query: {
   const page = rows.slice(0, limit);
   const presence = await artifactPresence(fn.id);
   return {
-    deployments: page.map(({ buildLog: _log, ...d }) =>
-      presentDeployment({ ...d, buildLog: "" }, presence.of(d)),
-    ),
+    deployments: page.map((d) => presentDeployment(d, presence.of(d))),
     nextCursor: rows.length > limit ? String(page[page.length - 1].version) : null,
   };
 }

@@ -3,7 +3,7 @@ import type { Deployment, FunctionRow } from "../db/schema";
 import { resolveSettings } from "../functions/settings";
 
 /** A deployment as the API and the dashboard show it. */
-export function presentDeployment(d: Deployment, extra: { imageExists?: boolean; archiveExists?: boolean } = {}) {
+export function presentDeployment(d: Omit<Deployment, "buildLog">, extra: { imageExists?: boolean; archiveExists?: boolean } = {}) {
   return {
     id: d.id,
     functionId: d.functionId,
