@@ -1,6 +1,8 @@
 import "server-only";
 import { getDocker, LABEL_DEPLOYMENT_ID, LABEL_FUNCTION_ID, LABEL_MANAGED, rethrowDockerError } from "../build";
-import { listKeys } from "../storage";
+import { ListObjectsV2Command } from "@aws-sdk/client-s3";
+import { bucketName, getS3Client, listKeys } from "../storage";
+import { toStorageError } from "../storage/s3";
 
 /** An image on the Docker host as retention and the orphan check see it. */
 export type ImageRecord = {
@@ -73,4 +75,25 @@ export async function listObjectSizes(prefix: string): Promise<Map<string, numbe
   const sizes = new Map<string, number>();
   for await (const { key, size } of listKeys(prefix)) sizes.set(key, size);
   return sizes;
+}
+
+export type ObjectRecord = { key: string; size: number; lastModified: Date | null };
+
+/** Every object under a prefix with its size and age (the orphan check spares recent uploads). */
+export async function listObjectRecords(prefix: string): Promise<ObjectRecord[]> {
+  const client = await getS3Client();
+  const objects: ObjectRecord[] = [];
+  let ContinuationToken: string | undefined;
+  try {
+    do {
+      const page = await client.send(new ListObjectsV2Command({ Bucket: bucketName(), Prefix: prefix, ContinuationToken }));
+      for (const o of page.Contents ?? []) {
+        if (o.Key) objects.push({ key: o.Key, size: o.Size ?? 0, lastModified: o.LastModified ?? null });
+      }
+      ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (ContinuationToken);
+  } catch (error) {
+    throw toStorageError(error);
+  }
+  return objects;
 }
