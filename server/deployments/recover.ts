@@ -2,6 +2,7 @@ import "server-only";
 import { and, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import { getDb } from "../db/client";
 import { functionDeployments, functions } from "../db/schema";
+import { repairActivations } from "../lifecycle/repair-activations";
 import { getExecutor } from "../runtime";
 import { refreshIdleFunctionStatus } from "./activate";
 import { SYSTEM_ACTOR, writeAudit } from "./audit";
@@ -11,10 +12,11 @@ export const INTERRUPTED_BUILD = "The platform restarted while this version was 
 
 /**
  * Start-up recovery: builds cut off by a restart become failed (they cannot resume: their
- * temporary files and Docker build are gone), and function containers are reconciled with
- * the active deployments (adopted if active, removed otherwise).
+ * temporary files and Docker build are gone), activations left inconsistent are repaired so
+ * exactly one version is active, and function containers are reconciled with the active
+ * deployments (adopted if active, removed otherwise).
  */
-export async function recoverInterruptedWork(): Promise<{ failedBuilds: number; adopted: number; removed: number }> {
+export async function recoverInterruptedWork(): Promise<{ failedBuilds: number; repairedActivations: number; adopted: number; removed: number }> {
   const db = await getDb();
   const stuck = await db.transaction(async (tx) => {
     const rows = await tx
@@ -37,6 +39,7 @@ export async function recoverInterruptedWork(): Promise<{ failedBuilds: number; 
     return rows;
   });
   for (const functionId of new Set(stuck.map((d) => d.functionId))) await refreshIdleFunctionStatus(functionId);
+  const repaired = await repairActivations();
 
   const active = await db
     .select({ fn: functions, d: functionDeployments })
@@ -44,5 +47,5 @@ export async function recoverInterruptedWork(): Promise<{ failedBuilds: number; 
     .innerJoin(functions, eq(functions.id, functionDeployments.functionId))
     .where(and(eq(functionDeployments.isActive, true), isNotNull(functionDeployments.imageTag), isNull(functions.deletingAt)));
   const { adopted, removed } = await getExecutor().reconcile(active.map(({ fn, d }) => runTargetOf(fn, d)));
-  return { failedBuilds: stuck.length, adopted: adopted.length, removed: removed.length };
+  return { failedBuilds: stuck.length, repairedActivations: repaired.length, adopted: adopted.length, removed: removed.length };
 }
