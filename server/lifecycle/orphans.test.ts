@@ -162,7 +162,7 @@ describe("the orphan check", () => {
 
     const report = await findOrphans({ archiveGraceMs: 0 });
     expect(report.unavailable).toEqual([]);
-    expect(report.images).toContainEqual(expect.objectContaining({ id: image.id, functionId: ghostFunction, reason: "no deployment has this image" }));
+    expect(report.images).toContainEqual(expect.objectContaining({ id: image.id, functionId: ghostFunction, reason: expect.stringMatching(/^its function is not in this database/) }));
     for (const key of strayKeys) expect(report.archives).toContainEqual({ key, size: 21, reason: "no deployment has this archive" });
     expect(report.deployments.filter((d) => d.functionId === id)).toEqual([
       expect.objectContaining({ deploymentId: d1.id, version: 1, missing: ["image", "archive"], repair: "mark-pruned" }),

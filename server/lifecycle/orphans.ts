@@ -76,7 +76,10 @@ export async function findOrphans(options: FindOrphansOptions = {}): Promise<Orp
   for (const image of images ?? []) {
     if (!image.managed || (image.functionId && deleting.has(image.functionId))) continue;
     const owner = (image.deploymentId && byId.get(image.deploymentId)) || image.tags.map((t) => byTag.get(t)).find(Boolean);
-    if (!owner) report.images.push(orphanImage(image, "no deployment has this image"));
+    if (!owner) {
+      const known = image.functionId && fns.some((f) => f.id === image.functionId);
+      report.images.push(orphanImage(image, known || !image.functionId ? "no deployment has this image" : "its function is not in this database (deleted, or another platform's on a shared Docker host)"));
+    }
     else if (owner.status === "pruned") report.images.push(orphanImage(image, `left over from pruned v${owner.version}`));
   }
 
