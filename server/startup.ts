@@ -2,6 +2,7 @@ import "server-only";
 import { runMigrations } from "./db/migrate";
 import { recoverInterruptedWork } from "./deployments/recover";
 import { finishPendingDeletes } from "./functions/delete-function";
+import { pruneAll } from "./lifecycle/prune";
 import { flushInvocations, getExecutor } from "./runtime";
 import { ensureStorage } from "./storage";
 
@@ -23,6 +24,14 @@ export function startPlatform(): Promise<void> {
     } catch (error) {
       console.error("[startup] recovery incomplete:", (error as Error).message);
     }
+    // Retention in the background: finishes prunes a restart or an outage cut short.
+    void pruneAll()
+      .then((r) => {
+        if (r.pruned || r.cleaned || r.incomplete.length || r.failed.length) {
+          console.log(`[startup] retention: ${r.pruned} version(s) pruned, ${r.cleaned} cleaned up, ${r.incomplete.length + r.failed.length} function(s) left for the next run`);
+        }
+      })
+      .catch((error: unknown) => console.error("[startup] retention:", (error as Error).message));
     installShutdownHooks();
   })();
   return g.__dartCloudStarted;
