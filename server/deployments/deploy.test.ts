@@ -10,6 +10,7 @@ import { getDb } from "../db/client";
 import { functionDeployments, functions, functionLogs } from "../db/schema";
 import { NotFoundError } from "../errors";
 import { deleteFunction } from "../functions/delete-function";
+import { updateFunctionSettings } from "../functions/update-settings";
 import { archiveInfo, openArchive } from "../storage";
 import { getBuildQueue } from "./build-queue";
 import { deployVersion } from "./deploy-version";
@@ -110,6 +111,8 @@ describe("versioned deploys", () => {
 
   it("twenty concurrent deploys to one function give twenty distinct versions, every archive, one active", async () => {
     const first = await deploy("concurrent", 0);
+    // Keep every version: this test is about allocation and storage, not retention.
+    await updateFunctionSettings(owner, first.id, { retention: 0 });
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => deploy("concurrent", i + 1, { wait: false })));
     expect(new Set(results.map((r) => r.version)).size).toBe(20);
     expect(results.map((r) => r.version).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 2));
