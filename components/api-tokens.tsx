@@ -1,13 +1,13 @@
 "use client";
 
-import * as AlertDialog from "@radix-ui/react-alert-dialog";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { createTokenAction, listTokensAction, revokeTokenAction, type ApiTokenView } from "@/app/(dashboard)/settings/actions";
 import { CopyButton } from "./copy-button";
 import { RelativeTime } from "./relative-time";
 import { Card } from "./ui/card";
-import { Button, buttonClass } from "./ui/button";
+import { Button } from "./ui/button";
+import { ConfirmDialog } from "./ui/confirm-dialog";
 import { inputClass, Notice } from "./ui/field";
 import { keys } from "./lib/api";
 
@@ -96,19 +96,13 @@ export function ApiTokens({ initial }: { initial: ApiTokenView[] }) {
 
 function TokenRow({ token }: { token: ApiTokenView }) {
   const client = useQueryClient();
-  const [open, setOpen] = useState(false);
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
 
-  async function revoke(event: React.MouseEvent) {
-    event.preventDefault();
-    setPending(true);
+  async function revoke(): Promise<string | null> {
     const result = await revokeTokenAction(token.id);
-    setPending(false);
-    if (!result.ok) return setError(result.error);
-    setOpen(false);
+    if (!result.ok) return result.error;
     client.setQueryData<ApiTokenView[]>(keys.tokens, (old) => old?.filter((t) => t.id !== token.id));
     void client.invalidateQueries({ queryKey: keys.tokens });
+    return null;
   }
 
   return (
@@ -132,31 +126,19 @@ function TokenRow({ token }: { token: ApiTokenView }) {
           ) : null}
         </p>
       </div>
-      <AlertDialog.Root open={open} onOpenChange={(o) => !pending && setOpen(o)}>
-        <AlertDialog.Trigger className={buttonClass("secondary", "sm", "text-red-700")}>
-          Revoke<span className="sr-only"> token {token.name}</span>
-        </AlertDialog.Trigger>
-        <AlertDialog.Portal>
-          <AlertDialog.Overlay className="fixed inset-0 z-40 bg-zinc-950/40" />
-          <AlertDialog.Content className="fixed top-1/2 left-1/2 z-50 w-[calc(100vw-2rem)] max-w-md -translate-x-1/2 -translate-y-1/2 rounded-xl bg-white p-5 shadow-xl ring-1 ring-zinc-200">
-            <AlertDialog.Title className="text-base font-semibold">Revoke “{token.name}”?</AlertDialog.Title>
-            <AlertDialog.Description className="mt-2 text-sm text-zinc-600">
-              Scripts and CI jobs using it stop working at once.
-            </AlertDialog.Description>
-            {error ? (
-              <div className="mt-3">
-                <Notice tone="error">{error}</Notice>
-              </div>
-            ) : null}
-            <div className="mt-5 flex justify-end gap-2">
-              <AlertDialog.Cancel className={buttonClass("secondary")}>Cancel</AlertDialog.Cancel>
-              <AlertDialog.Action className={buttonClass("danger")} onClick={revoke} disabled={pending}>
-                {pending ? "Revoking…" : "Revoke token"}
-              </AlertDialog.Action>
-            </div>
-          </AlertDialog.Content>
-        </AlertDialog.Portal>
-      </AlertDialog.Root>
+      <ConfirmDialog
+        trigger={
+          <Button size="sm" className="text-red-700">
+            Revoke<span className="sr-only"> token {token.name}</span>
+          </Button>
+        }
+        title={<>Revoke “{token.name}”?</>}
+        description={<p>Scripts and CI jobs using it stop working at once.</p>}
+        confirmLabel="Revoke token"
+        pendingLabel="Revoking…"
+        tone="danger"
+        onConfirm={revoke}
+      />
     </li>
   );
 }

@@ -1,13 +1,13 @@
 "use client";
 
-import * as AlertDialog from "@radix-ui/react-alert-dialog";
 import { useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
 import type { FunctionView } from "@/server/deployments/present";
 import { deleteFunctionAction, updateSettingsAction } from "@/app/(dashboard)/functions/actions";
 import { Card } from "../ui/card";
-import { Button, buttonClass } from "../ui/button";
+import { Button } from "../ui/button";
+import { ConfirmDialog } from "../ui/confirm-dialog";
 import { inputClass, Notice } from "../ui/field";
 import { keys } from "../lib/api";
 import { useRefreshFunction } from "./queries";
@@ -117,22 +117,17 @@ export function FunctionSettingsForm({ fn }: { fn: FunctionView }) {
 function DeleteFunction({ fn }: { fn: FunctionView }) {
   const router = useRouter();
   const client = useQueryClient();
-  const [open, setOpen] = useState(false);
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
 
-  async function confirm(event: React.MouseEvent) {
-    event.preventDefault();
-    setPending(true);
-    setError(null);
+  async function deleteFunction(): Promise<string | null> {
     const result = await deleteFunctionAction(fn.id);
-    setPending(false);
-    if (!result.ok) return setError(result.error);
-    setOpen(false);
+    if (!result.ok) return result.error;
     client.removeQueries({ queryKey: ["function", fn.id] });
-    await client.invalidateQueries({ queryKey: keys.functions });
-    router.push("/functions");
-    router.refresh();
+    // Leave once the list knows the function is gone; the dialog closes meanwhile.
+    void client.invalidateQueries({ queryKey: keys.functions }).then(() => {
+      router.push("/functions");
+      router.refresh();
+    });
+    return null;
   }
 
   return (
@@ -141,31 +136,15 @@ function DeleteFunction({ fn }: { fn: FunctionView }) {
         <h3 className="text-sm font-semibold text-red-800">Delete this function</h3>
         <p className="text-xs text-zinc-500">Removes every version, its archives and images. This cannot be undone.</p>
       </div>
-      <AlertDialog.Root open={open} onOpenChange={(o) => !pending && setOpen(o)}>
-        <AlertDialog.Trigger className={buttonClass("secondary", "md", "text-red-700")}>Delete function</AlertDialog.Trigger>
-        <AlertDialog.Portal>
-          <AlertDialog.Overlay className="fixed inset-0 z-40 bg-zinc-950/40" />
-          <AlertDialog.Content className="fixed top-1/2 left-1/2 z-50 w-[calc(100vw-2rem)] max-w-md -translate-x-1/2 -translate-y-1/2 rounded-xl bg-white p-5 shadow-xl ring-1 ring-zinc-200">
-            <AlertDialog.Title className="text-base font-semibold">Delete {fn.name}?</AlertDialog.Title>
-            <AlertDialog.Description className="mt-2 text-sm text-zinc-600">
-              Its invoke URL stops answering at once, and all versions, archives and images are removed.
-            </AlertDialog.Description>
-            {error ? (
-              <div className="mt-3">
-                <Notice tone="error">{error}</Notice>
-              </div>
-            ) : null}
-            <div className="mt-5 flex flex-wrap justify-end gap-2">
-              <AlertDialog.Cancel className={buttonClass("secondary")} disabled={pending}>
-                Cancel
-              </AlertDialog.Cancel>
-              <AlertDialog.Action className={buttonClass("danger")} onClick={confirm} disabled={pending}>
-                {pending ? "Deleting…" : `Delete ${fn.name}`}
-              </AlertDialog.Action>
-            </div>
-          </AlertDialog.Content>
-        </AlertDialog.Portal>
-      </AlertDialog.Root>
+      <ConfirmDialog
+        trigger={<Button className="text-red-700">Delete function</Button>}
+        title={`Delete ${fn.name}?`}
+        description={<p>Its invoke URL stops answering at once, and all versions, archives and images are removed.</p>}
+        confirmLabel={`Delete ${fn.name}`}
+        pendingLabel="Deleting…"
+        tone="danger"
+        onConfirm={deleteFunction}
+      />
     </div>
   );
 }
