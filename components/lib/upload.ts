@@ -1,13 +1,6 @@
 // Archive uploads with progress: fetch cannot report upload progress, XMLHttpRequest can.
 
-export type DeployAccepted = {
-  id: string;
-  name: string;
-  version: number;
-  deploymentId: string;
-  status: string;
-  isNewFunction: boolean;
-};
+import type { DeployAccepted } from "@/server/deployments/deploy-version";
 
 export type UploadHandle = { promise: Promise<DeployAccepted>; abort: () => void };
 
