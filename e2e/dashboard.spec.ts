@@ -1,7 +1,8 @@
 import { mkdirSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
-import { dropFile, nodeFunctionArchive, tarGz, writeTemp } from "./fixtures";
+import { makeTarGz } from "../test/fixtures/node-function";
+import { dropFile, nodeFunctionArchive, writeTemp } from "./fixtures";
 import { uniqueEmail } from "./support";
 
 // One function, deployed, redeployed and rolled back through the dashboard; the later tests use it.
@@ -103,7 +104,7 @@ test("a bad archive shows the server's message and adds nothing to the timeline"
   await expect(page.locator("#deploy").getByRole("alert")).toContainText("function.zip is not a .tar.gz archive");
 
   // Refused by the server: a node archive without package.json, via "click to choose".
-  const noPackage = writeTemp("readme-only.tar.gz", await tarGz({ "README.md": "hello\n" }));
+  const noPackage = writeTemp("readme-only.tar.gz", await makeTarGz({ "README.md": "hello\n" }));
   await page.getByLabel("Choose a .tar.gz archive").setInputFiles(noPackage);
   await expect(page.locator("#deploy").getByRole("alert")).toContainText("package.json");
 
@@ -121,7 +122,7 @@ test("a failed build says so where the user looks, keeps its log, and cannot be 
   const dialog = page.getByRole("dialog", { name: "New function" });
   await dialog.getByLabel("Name").fill(failing);
   await dialog.getByLabel("Runtime").selectOption("dockerfile");
-  const archive = await tarGz({ Dockerfile: `FROM ${process.env.NODE_BASE_IMAGE ?? "dartcloud/node-base:local"}\nRUN echo building for a moment, ${failing} && sleep 3\nRUN echo about to fail && exit 3\n` });
+  const archive = await makeTarGz({ Dockerfile: `FROM ${process.env.NODE_BASE_IMAGE ?? "dartcloud/node-base:local"}\nRUN echo building for a moment, ${failing} && sleep 3\nRUN echo about to fail && exit 3\n` });
   await dropFile(page, dialog.getByTestId("drop-zone"), "broken-build.tar.gz", archive);
   await dialog.getByRole("button", { name: "Create and deploy" }).click();
 

@@ -1,28 +1,12 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { gzipSync } from "node:zlib";
-import { pack } from "tar-stream";
 import type { JSHandle, Locator, Page } from "@playwright/test";
-
-/** Packs files into a .tar.gz in memory (regular files only, mode 0644). */
-export async function tarGz(files: Record<string, string>): Promise<Buffer> {
-  const p = pack();
-  const chunks: Buffer[] = [];
-  const done = new Promise<void>((resolve, reject) => {
-    p.on("data", (c: unknown) => void chunks.push(c as Buffer));
-    p.on("end", resolve);
-    p.on("error", reject);
-  });
-  for (const [name, content] of Object.entries(files)) p.entry({ name, mode: 0o644, mtime: new Date(0) }, content);
-  p.finalize();
-  await done;
-  return gzipSync(Buffer.concat(chunks));
-}
+import { makeTarGz } from "../test/fixtures/node-function";
 
 /** A node function that answers `{"version": "<label>"}` to every request. */
 export function nodeFunctionArchive(label: string): Promise<Buffer> {
-  return tarGz({
+  return makeTarGz({
     "package.json": JSON.stringify({ name: "e2e-fn", version: "1.0.0", scripts: { start: "node server.js" } }),
     "server.js": `require('http').createServer((q,s)=>{s.setHeader('content-type','application/json');s.end(JSON.stringify({version:${JSON.stringify(label)}}))}).listen(process.env.PORT)\n`,
   });
