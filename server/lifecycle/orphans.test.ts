@@ -176,9 +176,9 @@ describe("the orphan check", () => {
       archiveGraceMs: 0,
       only: { images: [image.id], archives: strayKeys, deployments: [d1.id], pendingDeletes: [abandoned.id] },
     });
-    expect(repaired).toEqual({
+    expect({ ...repaired, removedArchives: [...repaired.removedArchives].sort() }).toEqual({
       removedImages: [image.id],
-      removedArchives: strayKeys,
+      removedArchives: [...strayKeys].sort(),
       markedPruned: [d1.id],
       finishedDeletes: [abandoned.id],
       failed: [],
