@@ -413,16 +413,21 @@ export async function buildContextTar(files: Record<string, string>, dockerfileN
   return Buffer.concat(chunks);
 }
 
-/** One classic-builder build through the engine API (what the platform's builder calls), timed. */
-export async function engineBuild(context: Buffer, dockerfileName: string, tag: string, labelCount = 1): Promise<number> {
+/**
+ * One classic-builder build through the engine API (what the platform's builder calls), timed;
+ * also says how many of its steps came from Docker's layer cache.
+ */
+export async function engineBuild(context: Buffer, dockerfileName: string, tag: string, labelCount = 1): Promise<{ ms: number; cached: number; steps: number }> {
   const started = performance.now();
   const stream = await docker.buildImage(Readable.from([context]), { t: tag, dockerfile: dockerfileName, rm: true, forcerm: true, labels: benchLabels(tag, labelCount) });
-  const output: Array<{ error?: string; errorDetail?: { message?: string } }> = await new Promise((resolve, reject) =>
+  const output: Array<{ stream?: string; error?: string; errorDetail?: { message?: string } }> = await new Promise((resolve, reject) =>
     docker.modem.followProgress(stream, (error, result) => (error ? reject(error) : resolve(result))),
   );
+  const ms = performance.now() - started;
   const failure = output.find((l) => l.error || l.errorDetail);
   if (failure) throw new Error(`baseline build of ${tag} failed: ${failure.error ?? failure.errorDetail?.message}`);
-  return performance.now() - started;
+  const log = output.map((l) => l.stream ?? "").join("");
+  return { ms, cached: (log.match(/Using cache/g) ?? []).length, steps: (log.match(/^Step \d+\//gm) ?? []).length };
 }
 
 /** `count` labels like the platform's (distinct values per image), under dartcloud.bench.* so no platform housekeeping touches them. */
