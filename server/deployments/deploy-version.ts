@@ -137,6 +137,7 @@ async function lockTargetFunction(
     .where(and(eq(functions.ownerId, owner.userId), eq(functions.name, name)))
     .for("update");
   if (!raced) throw functionNotFound(name);
+  if (raced.deletingAt) throw new ConflictError(`Function ${name} is being deleted. Try again in a moment, or deploy under another name.`);
   return { fn: raced, isNew: false };
 }
 

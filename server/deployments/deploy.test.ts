@@ -137,6 +137,16 @@ describe("versioned deploys", () => {
     expect((await deploymentsOf(v1.id)).map((d) => d.version)).toEqual([1, 2]);
   });
 
+  it("a deploy by name to a function being deleted is refused, not slipped into it", async () => {
+    const doomed = await deploy("being-deleted", 1);
+    const db = await getDb();
+    await db.update(functions).set({ deletingAt: new Date() }).where(eq(functions.id, doomed.id));
+    const archive = await receivedArchive(nodeFunctionFiles({ version: 2 }));
+    await expect(deployVersion(owner, { name: "being-deleted", runtime: "node" }, archive)).rejects.toThrow(/is being deleted/);
+    expect((await deploymentsOf(doomed.id)).map((d) => d.version)).toEqual([1]);
+    expect(await archiveInfo(`functions/${doomed.id}/v2/function.tar.gz`)).toBeNull();
+  });
+
   it("another owner's function answers not found, and nothing is stored", async () => {
     const mine = await deploy("private-fn", 1);
     const intruder = await createTestOwner("intruder");
