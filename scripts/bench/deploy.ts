@@ -28,7 +28,7 @@ import {
   makeTarGz,
   mean,
   newOwner,
-  nodeFunctionFiles,
+  benchFunctionFiles,
   percentile,
   removeImages,
   requireProductionBuild,
@@ -56,14 +56,14 @@ async function main() {
   const tmp = await mkdtemp(path.join(os.tmpdir(), "dartcloud-bench-deploy-"));
   try {
     // Warm-up: the first deploy creates the function; its build log gives the exact Dockerfile.
-    const first = await deployArchive(server.baseUrl, owner, { name: "bench-deploy" }, await makeTarGz(nodeFunctionFiles({ version: "warmup" })));
+    const first = await deployArchive(server.baseUrl, owner, { name: "bench-deploy" }, await makeTarGz(benchFunctionFiles("warmup")));
     functionId = first.id;
     const detail = await apiJson<DeploymentView>(server.baseUrl, owner, `/api/functions/${functionId}/deployments/${first.version}`);
     const { dockerfile, labelCount } = dockerfileFromBuildLog(detail.buildLog);
     console.log(`\nthe platform's Dockerfile (from the v${first.version} build log; plus ${labelCount} labels passed as build parameters):\n${dockerfile}`);
     const warmTag = "dartcloud-bench-deploy:warmup";
     baselineTags.push(warmTag);
-    await engineBuild(await buildContextTar(nodeFunctionFiles({ version: "baseline-warmup" }), DOCKERFILE, dockerfile), DOCKERFILE, warmTag, labelCount);
+    await engineBuild(await buildContextTar(benchFunctionFiles("baseline-warmup"), DOCKERFILE, dockerfile), DOCKERFILE, warmTag, labelCount);
 
     const platform: number[] = [];
     const engine: number[] = [];
@@ -72,7 +72,7 @@ async function main() {
     const phases = { upload: [] as number[], queue: [] as number[], build: [] as number[], start: [] as number[], answer: [] as number[] };
 
     const runPlatform = async (i: number) => {
-      const archive = await makeTarGz(nodeFunctionFiles({ version: `platform-${i}` }));
+      const archive = await makeTarGz(benchFunctionFiles(`platform-${i}`));
       const t0 = Date.now();
       const started = performance.now();
       const answer = await deployArchive(server.baseUrl, owner, { id: functionId! }, archive);
@@ -89,7 +89,7 @@ async function main() {
     const runEngine = async (i: number) => {
       const tag = `dartcloud-bench-deploy:engine-${i}`;
       baselineTags.push(tag);
-      engine.push((await engineBuild(await buildContextTar(nodeFunctionFiles({ version: `engine-${i}` }), DOCKERFILE, dockerfile), DOCKERFILE, tag, labelCount)).ms);
+      engine.push((await engineBuild(await buildContextTar(benchFunctionFiles(`engine-${i}`), DOCKERFILE, dockerfile), DOCKERFILE, tag, labelCount)).ms);
       // And the same image started directly, to its first HTTP answer: what "active" adds to "built".
       const started = await directColdStart(tag);
       coldStart.push(started.ms);
@@ -99,7 +99,7 @@ async function main() {
       const dir = path.join(tmp, `cli-${i}`);
       await rm(dir, { recursive: true, force: true });
       await mkdir(dir, { recursive: true });
-      for (const [name, content] of Object.entries(nodeFunctionFiles({ version: `cli-${i}` }))) await writeFile(path.join(dir, name), content, { mode: 0o644 });
+      for (const [name, content] of Object.entries(benchFunctionFiles(`cli-${i}`))) await writeFile(path.join(dir, name), content, { mode: 0o644 });
       await writeFile(path.join(dir, DOCKERFILE), dockerfile);
       const tag = `dartcloud-bench-deploy:cli-${i}`;
       baselineTags.push(tag);

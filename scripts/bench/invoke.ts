@@ -23,7 +23,7 @@ import {
   machineInfo,
   makeTarGz,
   newOwner,
-  nodeFunctionFiles,
+  benchFunctionFiles,
   percentile,
   requireProductionBuild,
   sleep,
@@ -54,7 +54,7 @@ async function main() {
   const owner = await newOwner(server.baseUrl, "invoke");
   let functionId: string | undefined;
   try {
-    const deployed = await deployArchive(server.baseUrl, owner, { name: "bench-invoke" }, await makeTarGz(nodeFunctionFiles({ version: 1 })));
+    const deployed = await deployArchive(server.baseUrl, owner, { name: "bench-invoke" }, await makeTarGz(benchFunctionFiles(1)));
     functionId = deployed.id;
     const container = await waitFor("the function's container", () => deploymentContainer(deployed.deploymentId), 10_000);
     const platformUrl = `${server.baseUrl}/api/functions/${functionId}/invoke`;

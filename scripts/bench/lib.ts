@@ -4,6 +4,7 @@
 // Speed is only ever measured here, never asserted in tests; every figure is reported next to
 // a baseline measured in the same run, because the machines are small and noisy.
 import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync, rmSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
@@ -14,6 +15,7 @@ import { promisify } from "node:util";
 import Docker from "dockerode";
 import postgres from "postgres";
 import tar from "tar-stream";
+import { nodeFunctionFiles } from "../../test/fixtures/node-function";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const docker = new Docker({ socketPath: process.env.DOCKER_SOCKET ?? "/var/run/docker.sock" });
@@ -494,3 +496,11 @@ export async function directColdStart(image: string): Promise<{ ms: number; remo
 
 /** The test function of test/fixtures/node-function.ts, read as files (shared, not copied). */
 export { makeTarGz, nodeFunctionFiles } from "../../test/fixtures/node-function";
+
+/** Unique per benchmark run, so no image built by tests or earlier runs on this engine shares its layers. */
+export const runId = randomBytes(6).toString("hex");
+
+/** The test function's files for one version, marked with this run's id (see runId). */
+export function benchFunctionFiles(version: string | number): Record<string, string> {
+  return nodeFunctionFiles({ version, extraFiles: { "bench-run.txt": `${runId} ${version}\n` } });
+}

@@ -31,7 +31,7 @@ import {
   machineInfo,
   makeTarGz,
   newOwner,
-  nodeFunctionFiles,
+  benchFunctionFiles,
   percentile,
   removeImages,
   requireProductionBuild,
@@ -71,10 +71,10 @@ async function main() {
   const agent = keepAliveAgent(4);
   try {
     // Two built versions of one function: v2 active, v1 warm.
-    const v1 = await deployArchive(server.baseUrl, owner, { name: "bench-rollback" }, await makeTarGz(nodeFunctionFiles({ version: 1 })));
+    const v1 = await deployArchive(server.baseUrl, owner, { name: "bench-rollback" }, await makeTarGz(benchFunctionFiles(1)));
     created.push(v1.id);
     const fnId = v1.id;
-    const v2 = await deployArchive(server.baseUrl, owner, { id: fnId }, await makeTarGz(nodeFunctionFiles({ version: 2 })));
+    const v2 = await deployArchive(server.baseUrl, owner, { id: fnId }, await makeTarGz(benchFunctionFiles(2)));
     const versions: Record<number, Deployed> = { 1: v1, 2: v2 };
     let active = 2;
 
@@ -144,7 +144,7 @@ async function main() {
     // as the platform's rebuild (the steps up to CMD survive the removal, the label steps do not).
     const baselineTag = "dartcloud-bench-rollback:rebuild";
     baselineTags.push(baselineTag);
-    const baselineContext = await buildContextTar(nodeFunctionFiles({ version: "baseline" }), DOCKERFILE, dockerfile);
+    const baselineContext = await buildContextTar(benchFunctionFiles("baseline"), DOCKERFILE, dockerfile);
     await engineBuild(baselineContext, DOCKERFILE, baselineTag, labelCount);
     console.log(`(c) ${REBUILD} rollbacks to a version whose image was removed…`);
     for (let i = 0; i < REBUILD; i++) {
