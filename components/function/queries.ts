@@ -3,6 +3,7 @@
 import { useInfiniteQuery, useQuery, useQueryClient, type InfiniteData } from "@tanstack/react-query";
 import { useCallback } from "react";
 import type { DeploymentView, FunctionView } from "@/server/deployments/present";
+import type { StorageUsage } from "@/server/lifecycle/storage-usage";
 import { getJson, keys } from "../lib/api";
 
 export type DeploymentPage = { deployments: DeploymentView[]; nextCursor: string | null };
@@ -86,6 +87,20 @@ export function useInvocations(id: string) {
   });
 }
 
+export type { StorageUsage };
+
+/**
+ * Archive and image bytes, per version, and what retention would free. Asking Docker and S3 is
+ * not free, so it is polled slowly; deploys, switches, pins and settings invalidate it at once.
+ */
+export function useStorage(id: string) {
+  return useQuery({
+    queryKey: keys.storage(id),
+    queryFn: ({ signal }) => getJson<StorageUsage>(`/api/functions/${id}/storage`, signal),
+    refetchInterval: 60_000,
+  });
+}
+
 /** Everything about one function (and the list) is stale after a deploy, switch or settings change. */
 export function useRefreshFunction(id: string) {
   const client = useQueryClient();
@@ -111,6 +126,18 @@ export function markActiveInTimeline(data: InfiniteData<DeploymentPage> | undefi
             ? { ...d, isActive: false, status: "inactive" as const }
             : d,
       ),
+    })),
+  };
+}
+
+/** Shows a keep / stop keeping in the timeline at once, before the refetch confirms it. */
+export function markPinnedInTimeline(data: InfiniteData<DeploymentPage> | undefined, version: number, pinned: boolean) {
+  if (!data) return data;
+  return {
+    ...data,
+    pages: data.pages.map((page) => ({
+      ...page,
+      deployments: page.deployments.map((d) => (d.version === version ? { ...d, pinned } : d)),
     })),
   };
 }

@@ -12,12 +12,18 @@ import { Notice } from "../ui/field";
 import { errorMessage } from "../lib/api";
 import { formatBytes, formatDuration, shortHash } from "../lib/format";
 import { BuildLogDialog } from "./build-log-dialog";
+import { KeepToggle } from "./keep-toggle";
 import { RollbackButton } from "./rollback-dialog";
 import { useDeployments, type DeploymentPage } from "./queries";
 
 /** Built versions that are not active can be switched to; failed, pruned and running ones cannot. */
 function canActivate(d: DeploymentView): boolean {
   return !d.isActive && d.status === "inactive" && (d.imageExists || d.archiveExists);
+}
+
+/** A version that built and still has something to keep can be kept (pinned) against retention. */
+function canKeep(d: DeploymentView): boolean {
+  return d.status === "active" || d.status === "inactive";
 }
 
 /** Every deployment, newest first, as a vertical timeline with rollback on each built version. */
@@ -42,7 +48,7 @@ export function DeploymentTimeline({
     <Card
       id="timeline"
       title="Deployments"
-      description="Every upload, newest first. Any version that built can be made active again."
+      description="Every upload, newest first. Any version that built can be made active again; a kept one is never pruned."
     >
       <div aria-live="polite" className="empty:hidden">
         {switched ? (
@@ -95,8 +101,9 @@ function TimelineItem({
   activeVersion: number | null;
   onSwitched: (message: string) => void;
 }) {
+  const [keepError, setKeepError] = useState<string | null>(null);
   return (
-    <li className="relative flex gap-3 pb-6 last:pb-0" data-testid={`deployment-v${d.version}`} aria-label={`Version ${d.version}${d.isActive ? ", active" : ""}, ${d.status}`}>
+    <li className="relative flex gap-3 pb-6 last:pb-0" data-testid={`deployment-v${d.version}`} aria-label={`Version ${d.version}${d.isActive ? ", active" : ""}${d.pinned ? ", kept" : ""}, ${d.status}`}>
       {/* The rail and the dot: colour says the status, the badge says it in words. */}
       {!last ? <span aria-hidden="true" className="absolute top-5 bottom-0 left-[9px] w-px bg-zinc-200" /> : null}
       <span
@@ -117,7 +124,18 @@ function TimelineItem({
               Live
             </span>
           ) : null}
-          {d.pinned ? <span className="text-[11px] font-medium text-indigo-700">Pinned</span> : null}
+          {d.pinned ? (
+            <span
+              className="inline-flex items-center gap-1 rounded-full bg-indigo-50 px-2 py-0.5 text-[11px] font-semibold text-indigo-700 ring-1 ring-indigo-600/20 ring-inset"
+              title="Kept: retention never prunes this version"
+              data-testid="kept-badge"
+            >
+              <svg aria-hidden="true" viewBox="0 0 16 16" className="h-3 w-3" fill="currentColor">
+                <path d="M4.5 2.5h7v11L8 10.75 4.5 13.5z" />
+              </svg>
+              Kept
+            </span>
+          ) : null}
           <span className="ml-auto text-xs text-zinc-500">
             <RelativeTime iso={d.deployedAt} />
           </span>
@@ -156,8 +174,14 @@ function TimelineItem({
           {canActivate(d) ? (
             <RollbackButton functionId={functionId} functionName={functionName} target={d} activeVersion={activeVersion} onSwitched={onSwitched} />
           ) : null}
+          {canKeep(d) ? <KeepToggle functionId={functionId} d={d} onError={setKeepError} /> : null}
           {d.status !== "pruned" ? <BuildLogDialog functionId={functionId} version={d.version} emphasis={d.status === "failed"} /> : null}
         </div>
+        {keepError ? (
+          <div className="mt-2">
+            <Notice tone="error">{keepError}</Notice>
+          </div>
+        ) : null}
       </div>
     </li>
   );

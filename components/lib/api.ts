@@ -39,6 +39,7 @@ export const keys = {
   deployment: (id: string, version: number) => ["function", id, "deployment", version] as const,
   logs: (id: string) => ["function", id, "logs"] as const,
   invocations: (id: string) => ["function", id, "invocations"] as const,
+  storage: (id: string) => ["function", id, "storage"] as const,
   tokens: ["tokens"] as const,
 };
 

@@ -10,11 +10,19 @@ import { InvalidInputError } from "@/server/errors";
 import { createFunction } from "@/server/functions/create-function";
 import { deleteFunction } from "@/server/functions/delete-function";
 import { updateFunctionSettings } from "@/server/functions/update-settings";
+import { setPinned } from "@/server/lifecycle/pin";
 
 /** Makes a built version active again (or a newer built one): instant when its image exists. */
 export const rollbackAction = ownerAction((owner, functionId: string, version: number) =>
   rollbackFunction(owner, functionId, { version }),
 );
+
+/** Keeps a version ("pinned": retention never prunes it), or stops keeping it. Idempotent. */
+export const setPinnedAction = ownerAction(async (owner, functionId: string, version: number, pinned: boolean) => {
+  // Actions take whatever the client sends: only a real boolean may reach the column.
+  if (typeof pinned !== "boolean") throw new InvalidInputError("pinned must be true or false.");
+  return setPinned(owner, functionId, version, pinned);
+});
 
 /** Creates an empty function; its first version comes with the first upload. */
 export const createFunctionAction = ownerAction((owner, input: { name: string; runtime: string }) =>
