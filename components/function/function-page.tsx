@@ -5,6 +5,7 @@ import { ActivityCard, InvocationsCard } from "./activity";
 import { DeployPanel } from "./deploy-panel";
 import { FunctionHeader } from "./function-header";
 import { FunctionSettingsForm } from "./settings-form";
+import { StorageCard } from "./storage-card";
 import { TestInvoke } from "./test-invoke";
 import { DeploymentTimeline } from "./timeline";
 import { useFunction, type DeploymentPage } from "./queries";
@@ -35,6 +36,7 @@ export function FunctionPage({
         <div className="min-w-0 space-y-6">
           <TestInvoke functionId={fn.id} invokePath={fn.invokePath} hasActive={fn.activeVersion !== null} />
           <InvocationsCard functionId={fn.id} activeVersion={fn.activeVersion} />
+          <StorageCard functionId={fn.id} />
           <ActivityCard functionId={fn.id} />
         </div>
       </div>
