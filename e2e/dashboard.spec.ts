@@ -14,6 +14,17 @@ let functionUrl = "";
 const timeline = (page: Page) => page.getByRole("list", { name: "Deployment history" });
 const version = (page: Page, n: number) => page.getByTestId(`deployment-v${n}`);
 
+/** The function's own id, from its page URL. */
+const functionId = () => functionUrl.split("/").pop()!;
+
+/** Whether the server has a version pinned, from the REST history (not from the page). */
+async function pinnedOnServer(page: Page, n: number): Promise<boolean | undefined> {
+  const response = await page.request.get(`/api/functions/${functionId()}/deployments`);
+  expect(response.status()).toBe(200);
+  const body = (await response.json()) as { deployments: { version: number; pinned: boolean }[] };
+  return body.deployments.find((d) => d.version === n)?.pinned;
+}
+
 async function invoke(page: Page) {
   await page.getByRole("button", { name: "Send request" }).click();
   return page.getByTestId("invoke-result");
@@ -87,6 +98,53 @@ test("create a function by dropping an archive, redeploy, roll back through the 
   const row = page.getByRole("listitem").filter({ has: page.getByRole("link", { name }) });
   await expect(row).toContainText("v1");
   await expect(row).toContainText("Active");
+});
+
+test("storage card shows archive and image bytes; keeping a version pins it on the server", async ({ page }) => {
+  test.skip(!functionUrl, "needs the function from the first test");
+  await page.goto(functionUrl);
+
+  // The card's figures are the server's: non-zero archives (S3) and images (Docker) for two versions.
+  const usage = (await (await page.request.get(`/api/functions/${functionId()}/storage`)).json()) as {
+    archiveBytes: number;
+    imageBytes: number;
+    unavailable: string[];
+  };
+  expect(usage.unavailable).toEqual([]);
+  expect(usage.archiveBytes).toBeGreaterThan(0);
+  expect(usage.imageBytes).toBeGreaterThan(0);
+  const storage = page.getByRole("region", { name: "Storage" });
+  const bytes = /^\d+(\.\d+)? (B|KB|MB|GB)$/;
+  for (const figure of ["storage-archive-bytes", "storage-image-bytes", "storage-total-bytes"]) {
+    await expect(storage.getByTestId(figure)).toHaveText(bytes);
+    await expect(storage.getByTestId(figure)).not.toHaveText("0 B");
+  }
+  await expect(storage).toContainText("Retention keeps the last 10 built versions");
+  await expect(storage.getByTestId("storage-reclaimable")).toContainText("would free nothing");
+  await expect(storage.getByRole("list", { name: "Storage per version" }).getByRole("listitem")).toHaveCount(2);
+
+  // Keep v1: the badge appears at once, and the server has it pinned.
+  const v1 = version(page, 1);
+  await expect(v1.getByTestId("kept-badge")).toHaveCount(0);
+  await v1.getByRole("button", { name: "Keep v1" }).click();
+  await expect(v1.getByTestId("kept-badge")).toHaveText("Kept");
+  await expect(v1.getByRole("button", { name: "Stop keeping v1" })).toBeVisible();
+  expect(await pinnedOnServer(page, 1)).toBe(true);
+  await expect(storage.getByRole("listitem", { name: /^v1: .*kept/ })).toBeVisible();
+  await expect(page.getByRole("list", { name: "Activity" })).toContainText("Pinned v1");
+  // Built but not kept: v2 offers the toggle too.
+  await expect(version(page, 2).getByRole("button", { name: "Keep v2" })).toBeVisible();
+
+  // Stop keeping it, from the keyboard: the badge goes, the server agrees, focus stays put.
+  const stop = v1.getByRole("button", { name: "Stop keeping v1" });
+  await stop.focus();
+  await page.keyboard.press("Enter");
+  await expect(v1.getByTestId("kept-badge")).toHaveCount(0);
+  await expect(v1.getByRole("button", { name: "Keep v1" })).toBeFocused();
+  expect(await pinnedOnServer(page, 1)).toBe(false);
+  await page.reload();
+  await expect(version(page, 1).getByRole("button", { name: "Keep v1" })).toBeVisible();
+  await expect(version(page, 1).getByTestId("kept-badge")).toHaveCount(0);
 });
 
 test("a bad archive shows the server's message and adds nothing to the timeline", async ({ page }) => {
@@ -203,7 +261,10 @@ test("screenshots of the function page, wide and narrow", async ({ page }) => {
   await invoke(page);
   await expect(page.getByTestId("served-by")).toBeVisible();
   await expect(page.getByRole("img", { name: /Invocations per version/ })).toBeVisible();
+  const storage = page.getByRole("region", { name: "Storage" });
+  await expect(storage.getByRole("list", { name: "Storage per version" })).toBeVisible();
   await page.screenshot({ path: "e2e/artifacts/function-page-1280.png", fullPage: true });
+  await storage.screenshot({ path: "e2e/artifacts/storage-card-1280.png" });
   await expectNoHorizontalOverflow(page);
 
   await page.setViewportSize({ width: 390, height: 844 });
@@ -212,6 +273,11 @@ test("screenshots of the function page, wide and narrow", async ({ page }) => {
   await expectNoHorizontalOverflow(page);
   await page.screenshot({ path: "e2e/artifacts/function-page-390.png", fullPage: true });
   await page.screenshot({ path: "e2e/artifacts/function-page-390-top.png" });
+  const narrowStorage = page.getByRole("region", { name: "Storage" });
+  await expect(narrowStorage.getByRole("list", { name: "Storage per version" })).toBeVisible();
+  await narrowStorage.scrollIntoViewIfNeeded();
+  await narrowStorage.screenshot({ path: "e2e/artifacts/storage-card-390.png" });
+  await expectNoHorizontalOverflow(page);
   await version(page, 2).scrollIntoViewIfNeeded();
   await page.screenshot({ path: "e2e/artifacts/function-page-390-timeline.png" });
   await version(page, 1).getByRole("button", { name: "Build log of v1" }).click();
@@ -224,6 +290,34 @@ test("screenshots of the function page, wide and narrow", async ({ page }) => {
   await page.screenshot({ path: "e2e/artifacts/functions-390.png", fullPage: true });
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.screenshot({ path: "e2e/artifacts/functions-1280.png", fullPage: true });
+});
+
+test("retention with one version kept: a new deploy prunes the old version, never the kept one", async ({ page }) => {
+  test.skip(!functionUrl, "needs the function from the first test");
+  await page.goto(functionUrl);
+  await version(page, 1).getByRole("button", { name: "Keep v1" }).click();
+  await expect(version(page, 1).getByTestId("kept-badge")).toBeVisible();
+
+  const settings = page.locator("#settings");
+  await settings.getByLabel("Versions kept").fill("1");
+  await settings.getByRole("button", { name: "Save settings" }).click();
+  await expect(settings.getByRole("status")).toContainText("Saved");
+  const storage = page.getByRole("region", { name: "Storage" });
+  await expect(storage).toContainText("Retention keeps the last 1 built version,");
+
+  await dropFile(page, page.getByTestId("drop-zone"), "hello-v3.tar.gz", await nodeFunctionArchive("3"));
+  await expect(page.getByTestId("build-progress")).toContainText("v3 is active", { timeout: 90_000 });
+
+  // v2 was neither live nor kept: pruned, with the reason, and nothing to click. v1 stays, kept.
+  const v2 = version(page, 2);
+  await expect(v2.getByText("Pruned", { exact: true })).toBeVisible({ timeout: 30_000 });
+  await expect(v2).toContainText("Retention keeps the last 1 built version");
+  await expect(v2.getByRole("button")).toHaveCount(0);
+  await expect(version(page, 1).getByTestId("kept-badge")).toBeVisible();
+  await expect(version(page, 1).getByRole("button", { name: "Roll back to v1" })).toBeVisible();
+  expect(await pinnedOnServer(page, 1)).toBe(true);
+  await expect(storage.getByRole("list", { name: "Storage per version" }).getByRole("listitem", { name: /^v2:/ })).toHaveCount(0);
+  await expectNoHorizontalOverflow(page);
 });
 
 test.describe("another owner", () => {
