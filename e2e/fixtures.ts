@@ -4,9 +4,14 @@ import path from "node:path";
 import type { JSHandle, Locator, Page } from "@playwright/test";
 import { makeTarGz } from "../test/fixtures/node-function";
 
-/** A node function that answers `{"version": "<label>"}` to every request. */
-export function nodeFunctionArchive(label: string): Promise<Buffer> {
+/**
+ * A node function that answers `{"version": "<label>"}` to every request. `unique` adds a file
+ * with that text, so its image has layers of its own (not shared with earlier runs' identical
+ * builds) and removing it would free bytes.
+ */
+export function nodeFunctionArchive(label: string, unique?: string): Promise<Buffer> {
   return makeTarGz({
+    ...(unique ? { "build-id.txt": `${unique}\n` } : {}),
     "package.json": JSON.stringify({ name: "e2e-fn", version: "1.0.0", scripts: { start: "node server.js" } }),
     "server.js": `require('http').createServer((q,s)=>{s.setHeader('content-type','application/json');s.end(JSON.stringify({version:${JSON.stringify(label)}}))}).listen(process.env.PORT)\n`,
   });
