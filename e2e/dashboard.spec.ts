@@ -46,7 +46,7 @@ test("create a function by dropping an archive, redeploy, roll back through the 
   await page.getByRole("button", { name: "New function" }).first().click();
   const dialog = page.getByRole("dialog", { name: "New function" });
   await dialog.getByLabel("Name").fill(name);
-  await dropFile(page, dialog.getByTestId("drop-zone"), "hello.tar.gz", await nodeFunctionArchive("1"));
+  await dropFile(page, dialog.getByTestId("drop-zone"), "hello.tar.gz", await nodeFunctionArchive("1", name));
   await expect(dialog.getByTestId("chosen-file")).toContainText("hello.tar.gz");
   mkdirSync("e2e/artifacts", { recursive: true });
   await page.screenshot({ path: "e2e/artifacts/new-function-dialog-1280.png" });
@@ -62,7 +62,7 @@ test("create a function by dropping an archive, redeploy, roll back through the 
   await expect(version(page, 1).getByTestId("active-marker")).toBeVisible();
 
   // Redeploy: drop v2 on the function page's drop zone.
-  await dropFile(page, page.getByTestId("drop-zone"), "hello-v2.tar.gz", await nodeFunctionArchive("2"));
+  await dropFile(page, page.getByTestId("drop-zone"), "hello-v2.tar.gz", await nodeFunctionArchive("2", name));
   await expect(page.getByTestId("build-progress")).toContainText("v2 is active", { timeout: 90_000 });
   await expect(version(page, 2).getByTestId("active-marker")).toBeVisible();
   await expect(version(page, 1)).toBeVisible();
@@ -103,6 +103,8 @@ test("create a function by dropping an archive, redeploy, roll back through the 
 test("storage card shows archive and image bytes; keeping a version pins it on the server", async ({ page }) => {
   test.skip(!functionUrl, "needs the function from the first test");
   await page.goto(functionUrl);
+  const storage = page.getByRole("region", { name: "Storage" });
+  await expect(storage.getByRole("list", { name: "Storage per version" })).toBeVisible();
 
   // The card's figures are the server's: non-zero archives (S3) and images (Docker) for two versions.
   const usage = (await (await page.request.get(`/api/functions/${functionId()}/storage`)).json()) as {
@@ -113,7 +115,6 @@ test("storage card shows archive and image bytes; keeping a version pins it on t
   expect(usage.unavailable).toEqual([]);
   expect(usage.archiveBytes).toBeGreaterThan(0);
   expect(usage.imageBytes).toBeGreaterThan(0);
-  const storage = page.getByRole("region", { name: "Storage" });
   const bytes = /^\d+(\.\d+)? (B|KB|MB|GB)$/;
   for (const figure of ["storage-archive-bytes", "storage-image-bytes", "storage-total-bytes"]) {
     await expect(storage.getByTestId(figure)).toHaveText(bytes);
@@ -305,7 +306,7 @@ test("retention with one version kept: a new deploy prunes the old version, neve
   const storage = page.getByRole("region", { name: "Storage" });
   await expect(storage).toContainText("Retention keeps the last 1 built version,");
 
-  await dropFile(page, page.getByTestId("drop-zone"), "hello-v3.tar.gz", await nodeFunctionArchive("3"));
+  await dropFile(page, page.getByTestId("drop-zone"), "hello-v3.tar.gz", await nodeFunctionArchive("3", name));
   await expect(page.getByTestId("build-progress")).toContainText("v3 is active", { timeout: 90_000 });
 
   // v2 was neither live nor kept: pruned, with the reason, and nothing to click. v1 stays, kept.
