@@ -98,6 +98,8 @@ export function useStorage(id: string) {
     queryKey: keys.storage(id),
     queryFn: ({ signal }) => getJson<StorageUsage>(`/api/functions/${id}/storage`, signal),
     refetchInterval: 60_000,
+    // Docker runs one disk-usage scan at a time and refuses a second meanwhile: try again shortly.
+    retry: 3,
   });
 }
 

@@ -24,10 +24,14 @@ export function StorageCard({ functionId }: { functionId: string }) {
     <Card id="storage" title="Storage" description="Archives in S3 and images in Docker.">
       {isPending ? (
         <div className="h-32 animate-pulse rounded-md bg-zinc-100" aria-label="Loading storage" />
-      ) : error ? (
-        <Notice tone="error">{errorMessage(error)}</Notice>
+      ) : data ? (
+        <div className="space-y-3">
+          {/* A failed refresh keeps the last figures on screen and says they may be old. */}
+          {error ? <Notice tone="error">Could not refresh: {errorMessage(error)}</Notice> : null}
+          <StorageSummary usage={data} />
+        </div>
       ) : (
-        <StorageSummary usage={data} />
+        <Notice tone="error">{errorMessage(error)}</Notice>
       )}
     </Card>
   );
