@@ -319,6 +319,7 @@ test("retention with one version kept: a new deploy prunes the old version, neve
   expect(await pinnedOnServer(page, 1)).toBe(true);
   await expect(storage.getByRole("list", { name: "Storage per version" }).getByRole("listitem", { name: /^v2:/ })).toHaveCount(0);
   await expectNoHorizontalOverflow(page);
+  await page.locator("#timeline").screenshot({ path: "e2e/artifacts/timeline-kept-and-pruned-1280.png" });
 });
 
 test.describe("another owner", () => {
