@@ -8,7 +8,7 @@ import { FunctionSettingsForm } from "./settings-form";
 import { StorageCard } from "./storage-card";
 import { TestInvoke } from "./test-invoke";
 import { DeploymentTimeline } from "./timeline";
-import { useFunction, type DeploymentPage } from "./queries";
+import { useDeployments, useFunction, type DeploymentPage } from "./queries";
 
 /** One function: header, deploy, timeline and activity, all live through react-query. */
 export function FunctionPage({
@@ -25,6 +25,10 @@ export function FunctionPage({
   watchVersion: number | null;
 }) {
   const { data: fn } = useFunction(initial.id, initial);
+  // The same query the timeline polls (shared cache): the storage card follows its changes.
+  const history = useDeployments(initial.id, firstPage)
+    .data.pages[0].deployments.map((d) => `${d.version}:${d.status}:${d.pinned}`)
+    .join(",");
   return (
     <div className="space-y-6">
       <FunctionHeader fn={fn} origin={origin} />
@@ -36,7 +40,7 @@ export function FunctionPage({
         <div className="min-w-0 space-y-6">
           <TestInvoke functionId={fn.id} invokePath={fn.invokePath} hasActive={fn.activeVersion !== null} />
           <InvocationsCard functionId={fn.id} activeVersion={fn.activeVersion} />
-          <StorageCard functionId={fn.id} />
+          <StorageCard functionId={fn.id} history={history} />
           <ActivityCard functionId={fn.id} />
         </div>
       </div>

@@ -1,9 +1,11 @@
 "use client";
 
+import { useQueryClient } from "@tanstack/react-query";
 import clsx from "clsx";
+import { useEffect, useRef } from "react";
 import { Card } from "../ui/card";
 import { Notice } from "../ui/field";
-import { errorMessage } from "../lib/api";
+import { errorMessage, keys } from "../lib/api";
 import { formatBytes } from "../lib/format";
 import { useStorage, type StorageUsage } from "./queries";
 
@@ -17,9 +19,20 @@ function retentionSentence(retention: number): string {
   return `Retention keeps the last ${retention} built version${retention === 1 ? "" : "s"}, plus the live one and any you keep.`;
 }
 
-/** Archive and image bytes of the function, what retention would free, and a per-version breakdown. */
-export function StorageCard({ functionId }: { functionId: string }) {
+/**
+ * Archive and image bytes of the function, what retention would free, and a per-version breakdown.
+ * `history` sums up the timeline (versions, statuses, pins): when it changes, say because a prune
+ * finished after the deploy that caused it, the figures are fetched again.
+ */
+export function StorageCard({ functionId, history }: { functionId: string; history: string }) {
   const { data, error, isPending } = useStorage(functionId);
+  const client = useQueryClient();
+  const seen = useRef(history);
+  useEffect(() => {
+    if (seen.current === history) return;
+    seen.current = history;
+    void client.invalidateQueries({ queryKey: keys.storage(functionId) });
+  }, [client, functionId, history]);
   return (
     <Card id="storage" title="Storage" description="Archives in S3 and images in Docker.">
       {isPending ? (
