@@ -149,7 +149,7 @@ function TimelineItem({
         {d.status === "pruned" ? (
           <p className="mt-2 text-xs text-zinc-500">
             Pruned <RelativeTime iso={d.prunedAt} />
-            {d.pruneReason ? ` — ${d.pruneReason}` : ""}. Its image and archive were removed.
+            {d.pruneReason ? ` — ${d.pruneReason.replace(/\.$/, "")}` : ""}. Its image and archive were removed.
           </p>
         ) : null}
         <dl className="mt-2 grid grid-cols-[auto_minmax(0,1fr)] gap-x-3 gap-y-0.5 text-xs sm:grid-cols-[auto_minmax(0,1fr)_auto_minmax(0,1fr)]">
