@@ -46,7 +46,7 @@ type StopReason = { kind: "timeout" } | { kind: "cancelled" } | { kind: "context
  * BuildFailedError (details.logTail); an unreachable engine with UnavailableError('docker').
  */
 export async function buildImage(options: BuildImageOptions): Promise<BuiltImage> {
-  const generated = generateDockerfile(options.runtime, options.manifest);
+  const generated = generateDockerfile(options.runtime, options.manifest, options.labels);
   if (generated === null && !options.manifest.files.includes(OWN_DOCKERFILE)) {
     throw new InvalidInputError(`A "${options.runtime}" function needs a ${OWN_DOCKERFILE} at the root of its archive.`);
   }
@@ -79,7 +79,8 @@ export async function buildImage(options: BuildImageOptions): Promise<BuiltImage
     const docker = getDocker();
     const output = await docker.buildImage(context as NodeJS.ReadableStream, {
       t: options.tag,
-      labels: options.labels,
+      // Generated Dockerfiles carry the labels themselves; an archive's own gets them here.
+      labels: generated === null ? options.labels : undefined,
       dockerfile,
       rm: true,
       forcerm: true,

@@ -29,15 +29,24 @@ const START_SCRIPT_MAX_LENGTH = 4096;
  * The Dockerfile for a runtime, or null for the `dockerfile` runtime, which builds with the
  * archive's own Dockerfile.
  */
-export function generateDockerfile(runtime: Runtime, manifest: BuildManifest): string | null {
+export function generateDockerfile(runtime: Runtime, manifest: BuildManifest, labels: Record<string, string> = {}): string | null {
   switch (runtime) {
     case "node":
-      return nodeDockerfile(manifest);
+      return nodeDockerfile(manifest) + labelLine(labels);
     case "dart":
-      return dartDockerfile();
+      return dartDockerfile() + labelLine(labels);
     case "dockerfile":
       return null;
   }
+}
+
+/**
+ * All labels in one LABEL instruction at the end. (Labels passed to the build API instead
+ * become one extra build step each with the classic builder, about 100 ms apiece.)
+ */
+function labelLine(labels: Record<string, string>): string {
+  const pairs = Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+  return pairs.length ? `LABEL ${pairs.join(" ")}\n` : "";
 }
 
 function nodeDockerfile(manifest: BuildManifest): string {
@@ -57,12 +66,13 @@ function nodeDockerfile(manifest: BuildManifest): string {
     );
   }
   lines.push(
-    "COPY . .",
     `USER ${NODE_USER}`,
     `EXPOSE ${FUNCTION_PORT}`,
     // The start script runs directly rather than through `npm start`: one process less and a
     // faster cold start. JSON.stringify gives exactly the JSON the exec form expects.
     `CMD ${JSON.stringify(["sh", "-c", startCommand(start)])}`,
+    // The code last: everything above stays cached from one version to the next.
+    "COPY . .",
   );
   return lines.join("\n") + "\n";
 }

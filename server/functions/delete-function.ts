@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq, isNotNull } from "drizzle-orm";
 import type { Owner } from "../auth/owner";
-import { listManagedImages, removeImage } from "../build";
+import { getDocker, listManagedImages, removeImage, rethrowDockerError } from "../build";
 import { getDb } from "../db/client";
 import { functionDeployments, functions } from "../db/schema";
 import { forgetArtifacts } from "../deployments/artifacts";
@@ -53,11 +53,13 @@ export async function purgeFunction(functionId: string): Promise<void> {
     .from(functionDeployments)
     .where(eq(functionDeployments.functionId, functionId));
   const labelled = await listManagedImages({ functionId });
-  // Tags of every version, plus labelled images by id: dangling ones (a rebuild's old image) have no tag.
+  // Versions' tags that exist (one listing, not a Docker call per version: histories can be
+  // long), plus labelled images by id: dangling ones (a rebuild's old image) have no tag.
+  const present = new Set((await getDocker().listImages().catch(rethrowDockerError)).flatMap((i) => i.RepoTags ?? []));
   const toRemove = new Set([
-    ...tags.map((t) => t.tag),
+    ...tags.map((t) => t.tag).filter((t): t is string => !!t && present.has(t)),
     ...labelled.flatMap((i) => (i.tags.length > 0 ? i.tags : [i.id])),
-  ].filter((t): t is string => !!t));
+  ]);
   for (const ref of toRemove) await removeImage(ref);
   await deletePrefix(functionPrefix(functionId));
   // Archives the single-version design stored outside the function's prefix.

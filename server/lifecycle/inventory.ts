@@ -38,12 +38,28 @@ function toRecord(image: DfImage): ImageRecord {
  * One request for the whole host: cheaper than a lookup per version, and it also finds images
  * tagged by the older single-version design, which carry none of our labels.
  */
-export async function listImageRecords(): Promise<ImageRecord[]> {
-  try {
-    const df = (await getDocker().df()) as { Images?: DfImage[] | null };
-    return (df.Images ?? []).map(toRecord);
-  } catch (error) {
-    rethrowDockerError(error);
+export function listImageRecords(): Promise<ImageRecord[]> {
+  // Docker runs one disk-usage report at a time and refuses a second ("a disk usage operation
+  // is already running"): callers in this process share the one in flight, and a report
+  // another process started is waited out with a few short retries.
+  inFlight ??= diskUsage().finally(() => (inFlight = undefined));
+  return inFlight;
+}
+
+let inFlight: Promise<ImageRecord[]> | undefined;
+
+async function diskUsage(): Promise<ImageRecord[]> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const df = (await getDocker().df()) as { Images?: DfImage[] | null };
+      return (df.Images ?? []).map(toRecord);
+    } catch (error) {
+      if (attempt < 20 && /disk usage operation is already running/.test(String((error as Error)?.message))) {
+        await new Promise((resolve) => setTimeout(resolve, 100 + attempt * 50));
+        continue;
+      }
+      rethrowDockerError(error);
+    }
   }
 }
 

@@ -345,7 +345,8 @@ export class Executor {
       }
       if (await probe(instance.port, Math.min(remaining, 1_000))) return;
       await Promise.race([sleep(delay), instance.exit]);
-      delay = Math.min(delay * 2, 100);
+      // Short waits: a node function is usually up within a few hundred ms, and each probe is cheap.
+      delay = Math.min(delay * 2, 20);
     }
   }
 
