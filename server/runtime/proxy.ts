@@ -33,7 +33,14 @@ export type ForwardOptions = {
   onBodyDone: (outcome: InvokeOutcome) => void;
 };
 
-export type ForwardResult = { status: number; headers: Headers; body: ReadableStream<Uint8Array> | null };
+export type ForwardResult = { status: number; headers: Headers; body: ReadableStream<Uint8Array> | Uint8Array<ArrayBuffer> | null };
+
+/**
+ * Answers announcing at most this many bytes are read whole and handed on in one piece: most
+ * function answers are small, and one buffer is cheaper to pass through the web-stream layers
+ * and write out than a stream. Larger or unannounced bodies stream.
+ */
+const SMALL_BODY_BYTES = 64 * 1024;
 
 // Hop-by-hop headers (RFC 9110 §7.6.1) belong to one connection and are never forwarded.
 const hopByHop = new Set([
@@ -86,6 +93,7 @@ export function forward(o: ForwardOptions): Promise<ForwardResult> {
   return new Promise<ForwardResult>((resolve, reject) => {
     let res: IncomingMessage | undefined;
     let finished = false;
+    let handedOut = false;
     let bodyStarted = false;
     let responseBytes = 0;
     let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
@@ -128,6 +136,7 @@ export function forward(o: ForwardOptions): Promise<ForwardResult> {
         reader?.cancel().catch(() => {});
         if (!req.destroyed) req.destroy();
       }
+      if (!handedOut && result === "error") reject(classify(error, false, true));
       try {
         if (result === "ok") controller?.close();
         else if (result === "error") controller?.error(classify(error, false, true));
@@ -157,7 +166,24 @@ export function forward(o: ForwardOptions): Promise<ForwardResult> {
       if (o.method === "HEAD" || nullBodyStatus.has(status)) {
         response.on("end", () => done("ok"));
         response.resume();
+        handedOut = true;
         resolve({ status, headers, body: null });
+        return;
+      }
+
+      const announced = response.headers["content-length"];
+      if (announced !== undefined && Number(announced) <= SMALL_BODY_BYTES) {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => {
+          responseBytes += chunk.byteLength;
+          chunks.push(chunk);
+        });
+        response.on("end", () => {
+          const body = new Uint8Array(Buffer.concat(chunks));
+          done("ok");
+          handedOut = true;
+          resolve({ status, headers, body });
+        });
         return;
       }
 
@@ -182,6 +208,7 @@ export function forward(o: ForwardOptions): Promise<ForwardResult> {
         },
         { highWaterMark: 64 * 1024, size: (chunk) => chunk.byteLength },
       );
+      handedOut = true;
       resolve({ status, headers, body });
     });
 
