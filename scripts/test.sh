@@ -15,4 +15,11 @@ step "typecheck"; npx tsc --noEmit && npx tsc -p bin
 step "lint"; npx eslint . --max-warnings=0
 step "unit and integration tests"; npx vitest run
 step "production build"; npx next build
+# The end-to-end app's containers and images (labelled with its PLATFORM_INSTANCE) go when the
+# suite ends, pass or fail; the next run starts from a fresh database anyway.
+cleanup_e2e() {
+  docker ps -aq --filter label=dartcloud.instance=e2e-3100 | xargs -r docker rm -f >/dev/null 2>&1 || true
+  docker images -q --filter label=dartcloud.instance=e2e-3100 | sort -u | xargs -r docker rmi -f >/dev/null 2>&1 || true
+}
+trap cleanup_e2e EXIT
 step "end-to-end tests"; npx playwright test

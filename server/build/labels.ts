@@ -7,7 +7,7 @@ export const LABEL_MANAGED = "dartcloud.managed";
 export const LABEL_FUNCTION_ID = "dartcloud.function-id";
 export const LABEL_VERSION = "dartcloud.version";
 export const LABEL_DEPLOYMENT_ID = "dartcloud.deployment-id";
-/** On containers only, when PLATFORM_INSTANCE is set: which platform runs them. */
+/** When PLATFORM_INSTANCE is set: which platform built the image or runs the container. */
 export const LABEL_INSTANCE = "dartcloud.instance";
 
 /** The labels every image built for a deployment carries. */
@@ -17,6 +17,7 @@ export function imageLabels(target: { functionId: string; version: number; deplo
     [LABEL_FUNCTION_ID]: target.functionId,
     [LABEL_VERSION]: String(target.version),
     [LABEL_DEPLOYMENT_ID]: target.deploymentId,
+    ...(config.runtime.instance ? { [LABEL_INSTANCE]: config.runtime.instance } : {}),
   };
 }
 
