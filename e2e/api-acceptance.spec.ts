@@ -52,6 +52,17 @@ test("the acceptance checklist, end to end over HTTP", async ({ request }) => {
   expect(invoked.headers()["x-deployment-id"]).toBe(v1.deploymentId);
   expect(await invoked.json()).toMatchObject({ version: "1", method: "POST", path: "/hello/world", query: { x: "1" }, body: "ping" });
 
+  // A specific version can be called for testing, by header or by path, while v1 is active.
+  const byHeader = await request.get(`/api/functions/${id}/invoke`, { headers: { ...headers, "X-Function-Version": "2" } });
+  expect(byHeader.headers()["x-function-version"]).toBe("2");
+  const seen = (await byHeader.json()).headers;
+  expect(seen["x-function-version"]).toBeUndefined();
+  expect(seen.authorization).toBeUndefined(); // the platform's credential stays with the platform
+  const byPath = await request.get(`/api/functions/${id}/versions/2/invoke/ping`, { headers });
+  expect(byPath.headers()["x-function-version"]).toBe("2");
+  expect(await byPath.json()).toMatchObject({ version: "2", path: "/ping" });
+  expect((await request.get(`/api/functions/${id}/versions/9/invoke`, { headers })).status()).toBe(404);
+
   // Deploy v3: it becomes active.
   const v3 = await deploy(request, headers, "checklist", 3);
   expect(v3).toMatchObject({ version: 3, status: "active" });
@@ -92,5 +103,5 @@ test("the acceptance checklist, end to end over HTTP", async ({ request }) => {
   // Invocations are recorded per version.
   await expect
     .poll(async () => (await (await request.get(`/api/functions/${id}/invocations`, { headers })).json()).byVersion.map((v: { version: number }) => v.version))
-    .toEqual([3, 1]);
+    .toEqual([3, 2, 1]);
 });
