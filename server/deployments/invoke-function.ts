@@ -40,8 +40,13 @@ export async function invokeFunction(
   const url = new URL(request.url);
   const path = `/${(pathSegments ?? []).map(encodeURIComponent).join("/")}`;
   const headers = new Headers(request.headers);
-  headers.delete("authorization"); // the platform's credential is not the function's business
+  // The platform's credentials are not the function's business: neither the Bearer token nor the
+  // dashboard's session cookie (the invoke URL shares the dashboard's origin) reach its code.
+  headers.delete("authorization");
   headers.delete(VERSION_HEADER);
+  const cookie = withoutPlatformCookies(headers.get("cookie"));
+  if (cookie) headers.set("cookie", cookie);
+  else headers.delete("cookie");
   const started = performance.now();
   const record = (statusCode: number) =>
     recordInvocation({
@@ -52,7 +57,7 @@ export async function invokeFunction(
       durationMs: Math.round(performance.now() - started),
     });
   try {
-    return await getExecutor().invoke(target, {
+    const response = await getExecutor().invoke(target, {
       method: request.method,
       path,
       search: url.search,
@@ -62,9 +67,37 @@ export async function invokeFunction(
       // Recorded once the response has been sent in full (or failed): the real duration.
       onFinish: (outcome) => record(outcome.statusCode || 502),
     });
+    return confineToFunction(response);
   } catch (error) {
     const code = asAppError(error)?.code;
     record(code ? httpStatusOf[code] : 500);
     throw error;
   }
+}
+
+// next-auth's cookies (plain, __Secure- and __Host- prefixed).
+const PLATFORM_COOKIE = /^(__Secure-|__Host-)?authjs\./;
+
+function withoutPlatformCookies(header: string | null): string {
+  if (!header) return "";
+  return header
+    .split(";")
+    .map((pair) => pair.trim())
+    .filter((pair) => pair && !PLATFORM_COOKIE.test(pair))
+    .join("; ");
+}
+
+/**
+ * A function's answer is served from the dashboard's origin, so it must not be able to act as
+ * the dashboard: it cannot set the platform's cookies, and its pages run sandboxed (scripts in
+ * an opaque origin, without the visitor's dashboard session or storage).
+ */
+function confineToFunction(response: Response): Response {
+  const cookies = response.headers.getSetCookie();
+  if (cookies.some((c) => PLATFORM_COOKIE.test(c.trim()))) {
+    response.headers.delete("set-cookie");
+    for (const c of cookies) if (!PLATFORM_COOKIE.test(c.trim())) response.headers.append("set-cookie", c);
+  }
+  response.headers.append("content-security-policy", "sandbox allow-scripts allow-forms allow-popups allow-downloads");
+  return response;
 }

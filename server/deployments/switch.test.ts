@@ -64,6 +64,19 @@ describe("zero-downtime switch", () => {
     expect(custom.headers.get("x-custom")).toBe("yes");
   });
 
+  it("keeps the platform's session away from function code, and function code away from the platform's session", async () => {
+    const request = new Request(`http://platform.test/api/functions/${functionId}/invoke/`, {
+      headers: { cookie: "authjs.session-token=secret; theme=dark; __Secure-authjs.session-token=also-secret", authorization: "Bearer dc_x" },
+    });
+    const seen = await (await invokeFunction(request, functionId, [])).json();
+    expect(seen.headers.cookie).toBe("theme=dark");
+    expect(seen.headers.authorization).toBeUndefined();
+
+    const forged = await call("/forge-session");
+    expect(forged.headers.getSetCookie()).toEqual(["theme=dark; Path=/"]);
+    expect(forged.headers.get("content-security-policy")).toMatch(/^sandbox allow-scripts/);
+  });
+
   it("a new container that never becomes healthy fails the deploy and v2 keeps serving", async () => {
     const { nodeFunctionFiles } = await import("../../test/fixtures/node-function");
     const broken = await deployNode(owner, "zero-downtime", 3, { files: nodeFunctionFiles({ version: 3, failOnStart: "cannot start: missing config" }) });
