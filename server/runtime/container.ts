@@ -10,6 +10,43 @@ import type { RunTarget } from "./types";
 export const FUNCTION_PORT = 8080;
 const PORT_KEY = `${FUNCTION_PORT}/tcp`;
 
+/**
+ * The bridge network function containers join. Inter-container traffic is off, so one
+ * function cannot call another's port directly (bypassing the platform's auth); the platform
+ * reaches each one through its port published on 127.0.0.1.
+ */
+export const FUNCTION_NETWORK = "dartcloud-functions";
+
+const networks = new WeakMap<Docker, Promise<void>>();
+
+/** Creates the function network once per Docker client; an existing one is kept. */
+export function ensureFunctionNetwork(docker: Docker): Promise<void> {
+  let ready = networks.get(docker);
+  if (!ready) {
+    ready = (async () => {
+      const existing = await docker.listNetworks({ filters: { name: [FUNCTION_NETWORK] } });
+      if (existing.some((n) => n.Name === FUNCTION_NETWORK)) return;
+      await docker
+        .createNetwork({
+          Name: FUNCTION_NETWORK,
+          Driver: "bridge",
+          CheckDuplicate: true,
+          Options: { "com.docker.network.bridge.enable_icc": "false" },
+          Labels: { [LABEL_MANAGED]: "true" },
+        })
+        .catch((error) => {
+          if (dockerStatus(error) !== 409) throw error; // another process created it meanwhile
+        });
+    })().catch((error) => {
+      networks.delete(docker);
+      if (isDockerUnreachable(error)) rethrowDocker(error, "preparing the function network");
+      throw error;
+    });
+    networks.set(docker, ready);
+  }
+  return ready;
+}
+
 export type StartFailure = "image_missing" | "create_failed" | "exited" | "not_answering";
 
 /** A function container could not be started or never answered; carries its last log lines. */
@@ -41,6 +78,7 @@ export function containerSpec(target: RunTarget, extraLabels: Record<string, str
       [LABEL_DEPLOYMENT_ID]: target.deploymentId,
     },
     HostConfig: {
+      NetworkMode: FUNCTION_NETWORK,
       PortBindings: { [PORT_KEY]: [{ HostIp: "127.0.0.1", HostPort: "" }] },
       CapDrop: ["ALL"],
       SecurityOpt: ["no-new-privileges"],
@@ -69,6 +107,7 @@ export async function createAndStart(
   target: RunTarget,
   extraLabels: Record<string, string>,
 ): Promise<StartedContainer> {
+  await ensureFunctionNetwork(docker);
   const spec = containerSpec(target, extraLabels);
   let container: Docker.Container;
   try {

@@ -1,9 +1,11 @@
+import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { promisify } from "node:util";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestImage, nodeFunctionFiles } from "../../test/fixtures/node-function";
 import { BadGatewayError, PayloadTooLargeError, TimeoutError, TooManyRequestsError, UnavailableError } from "../errors";
-import { ContainerStartError } from "./container";
+import { ContainerStartError, FUNCTION_NETWORK } from "./container";
 import { createExecutor, type Executor } from "./executor";
 import { LABEL_DEPLOYMENT_ID, LABEL_MANAGED } from "../build/labels";
 import type { RunLimits, RunTarget } from "./types";
@@ -142,6 +144,22 @@ describe("invoke", () => {
     const echo = await call(executor, t, "/echo", { body: payload, headers: { "content-type": "application/x-test" } });
     expect(echo.headers.get("content-type")).toBe("application/x-test");
     expect(await echo.text()).toBe(payload);
+  });
+
+  it("puts functions on a network where they cannot reach each other directly", async () => {
+    const a = target();
+    const b = target();
+    await executor.ensureRunning(a);
+    await executor.ensureRunning(b);
+    const infoB = await docker.getContainer(containerIdOf(executor, b.deploymentId)!).inspect();
+    expect(infoB.HostConfig.NetworkMode).toBe(FUNCTION_NETWORK);
+    const ipB = infoB.NetworkSettings.Networks[FUNCTION_NETWORK].IPAddress;
+    expect(ipB).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    const probe = `const s=require("net").connect(8080,${JSON.stringify(ipB)});s.on("connect",()=>{console.log("open");process.exit(0)});s.on("error",e=>{console.log("blocked "+e.code);process.exit(0)});setTimeout(()=>{console.log("blocked timeout");process.exit(0)},1500)`;
+    const { stdout } = await promisify(execFile)("docker", ["exec", containerIdOf(executor, a.deploymentId)!, "node", "-e", probe]);
+    expect(stdout.trim()).toMatch(/^blocked/);
+    // The platform still reaches both through their published ports.
+    expect((await call(executor, b, "/")).status).toBe(200);
   });
 
   it("runs the container hardened: read-only root, no capabilities, no-new-privileges, limits, port on 127.0.0.1", async () => {
