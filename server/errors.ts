@@ -107,3 +107,15 @@ export function asAppError(error: unknown): AppError | null {
   }
   return null;
 }
+
+/**
+ * An unexpected error as it may be logged: its kind, the first line of its message and its
+ * cause's, never query parameters (drizzle puts them in the message: password and token
+ * hashes must not reach the logs).
+ */
+export function describeForLog(error: unknown): string {
+  if (!(error instanceof Error)) return String(error).split("\n")[0];
+  const cause = error.cause instanceof Error ? ` (cause: ${error.cause.name}: ${error.cause.message.split("\n")[0]})` : "";
+  const where = error.stack?.split("\n").find((line) => line.trim().startsWith("at ")) ?? "";
+  return `${error.name}: ${error.message.split("\n")[0]}${cause} ${where.trim()}`;
+}

@@ -1,6 +1,6 @@
 import "server-only";
 import { requireOwner, type Owner } from "@/server/auth/owner";
-import { asAppError } from "@/server/errors";
+import { asAppError, describeForLog } from "@/server/errors";
 
 /** What every server action returns: data, or an error message for the form to show. */
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: string; code?: string };
@@ -9,7 +9,7 @@ export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: string
 export function actionError(error: unknown): { ok: false; error: string; code?: string } {
   const appError = asAppError(error);
   if (!appError) {
-    console.error("[action] unexpected error", error);
+    console.error("[action] unexpected error:", describeForLog(error));
     return { ok: false, error: "Something went wrong on our side. It has been logged." };
   }
   return { ok: false, error: appError.message, code: appError.code };

@@ -1,8 +1,9 @@
 import "server-only";
-import { and, desc, eq, gt, inArray, ne } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, ne, notInArray } from "drizzle-orm";
 import { config } from "../config";
 import { getDb, type Queryable } from "../db/client";
 import { functionDeployments, functionLogs, functions, type Deployment, type FunctionRow } from "../db/schema";
+import { ConflictError } from "../errors";
 import { getExecutor } from "../runtime";
 import { writeAudit } from "./audit";
 import { invalidateRoute, runTargetOf } from "./routing";
@@ -44,37 +45,48 @@ export async function switchActive(opts: {
   const executor = getExecutor();
   await executor.ensureRunning(runTargetOf(fn, target));
 
-  const outcome = await db.transaction(async (tx): Promise<SwitchResult> => {
-    const [locked] = await tx.select().from(functions).where(eq(functions.id, fn.id)).for("update");
-    if (!locked || locked.deletingAt) throw new Error(`function ${fn.id} disappeared during the switch`);
-    if (reason === "deploy") {
-      const supersededBy = await manualSwitchSince(tx, fn.id, target.deployedAt);
-      if (supersededBy) return { switched: false, supersededBy };
-    }
-    const [previous] = await tx
-      .update(functionDeployments)
-      .set({ isActive: false, status: "inactive" })
-      .where(and(eq(functionDeployments.functionId, fn.id), eq(functionDeployments.isActive, true), ne(functionDeployments.id, target.id)))
-      .returning();
-    const now = new Date();
-    await tx
-      .update(functionDeployments)
-      .set({ isActive: true, status: "active", activatedAt: now, error: null })
-      .where(eq(functionDeployments.id, target.id));
-    await tx
-      .update(functions)
-      .set({ activeDeploymentId: target.id, status: "active", updatedAt: now })
-      .where(eq(functions.id, fn.id));
-    await writeAudit(tx, {
-      functionId: fn.id,
-      deploymentId: target.id,
-      actor,
-      action: reason === "rollback" ? "rollback" : "deployment.activated",
-      message: opts.message,
-      metadata: { version: target.version, previousVersion: previous?.version ?? null, ...opts.metadata },
+  let outcome: SwitchResult;
+  try {
+    outcome = await db.transaction(async (tx): Promise<SwitchResult> => {
+      const [locked] = await tx.select().from(functions).where(eq(functions.id, fn.id)).for("update");
+      if (!locked || locked.deletingAt) throw new Error(`function ${fn.id} disappeared during the switch`);
+      if (reason === "deploy") {
+        const supersededBy = await manualSwitchSince(tx, fn.id, target.deployedAt);
+        if (supersededBy) return { switched: false, supersededBy };
+      }
+      const [previous] = await tx
+        .update(functionDeployments)
+        .set({ isActive: false, status: "inactive" })
+        .where(and(eq(functionDeployments.functionId, fn.id), eq(functionDeployments.isActive, true), ne(functionDeployments.id, target.id)))
+        .returning();
+      const now = new Date();
+      // Re-checked under the row lock: a prune in another process may have retired the target
+      // since it was chosen (then this throws and the transaction undoes the deactivation above).
+      const [activated] = await tx
+        .update(functionDeployments)
+        .set({ isActive: true, status: "active", activatedAt: now, error: null })
+        .where(and(eq(functionDeployments.id, target.id), notInArray(functionDeployments.status, ["pruned", "failed"])))
+        .returning({ id: functionDeployments.id });
+      if (!activated) throw new ConflictError(`Version ${target.version} was pruned or failed meanwhile and cannot be activated.`);
+      await tx
+        .update(functions)
+        .set({ activeDeploymentId: target.id, status: "active", updatedAt: now })
+        .where(eq(functions.id, fn.id));
+      await writeAudit(tx, {
+        functionId: fn.id,
+        deploymentId: target.id,
+        actor,
+        action: reason === "rollback" ? "rollback" : "deployment.activated",
+        message: opts.message,
+        metadata: { version: target.version, previousVersion: previous?.version ?? null, ...opts.metadata },
+      });
+      return { switched: true, previous: previous ?? null };
     });
-    return { switched: true, previous: previous ?? null };
-  });
+  } catch (error) {
+    // The new container was started for a switch that did not happen: do not leave it running.
+    await executor.retire(target.id, {}).catch(() => {});
+    throw error;
+  }
 
   if (!outcome.switched) {
     // Started for nothing: a rollback took over meanwhile.

@@ -2,12 +2,12 @@ import "server-only";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { validateArchiveFile } from "../archive";
 import { buildImage, imageLabels } from "../build";
 import { getDb } from "../db/client";
 import { functionDeployments, functions, type Deployment, type FunctionRow } from "../db/schema";
-import { asAppError } from "../errors";
+import { asAppError, describeForLog } from "../errors";
 import { config } from "../config";
 import { downloadArchive } from "../storage";
 import { switchActive, refreshIdleFunctionStatus } from "./activate";
@@ -68,7 +68,10 @@ export async function runBuild(deploymentId: string, archive: LocalArchive | nul
       .from(functionDeployments)
       .innerJoin(functions, eq(functions.id, functionDeployments.functionId))
       .where(eq(functionDeployments.id, deploymentId));
-    if (!row || row.d.status !== "queued") return; // deleted, or recovered meanwhile
+    if (!row || row.d.status !== "queued") {
+      await archive?.cleanup(); // deleted, or recovered meanwhile
+      return;
+    }
     deployment = row.d;
     fn = row.fn;
     const startedAt = new Date();
@@ -129,25 +132,43 @@ export async function runBuild(deploymentId: string, archive: LocalArchive | nul
     const message = asAppError(error)?.message ?? (error as Error).message ?? String(error);
     log.append(`\nDeployment failed: ${message}\n`);
     await log.flush();
-    if (!deployment || !fn) {
-      console.error("[build] could not start build", deploymentId, error);
-      return;
+    // Recording the failure must not be lost to a passing database fault either, or the row
+    // would stay queued/building until the next restart: a few retries, spaced out.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await markFailed(deploymentId, message, actor);
+        return;
+      } catch (markError) {
+        if (attempt >= 5) {
+          console.error(`[build] could not record that ${deploymentId} failed (recovery at next start will):`, describeForLog(markError));
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, attempt * 1_000));
+      }
     }
-    await db.transaction(async (tx) => {
-      await tx
-        .update(functionDeployments)
-        .set({ status: "failed", error: message, buildFinishedAt: new Date() })
-        .where(eq(functionDeployments.id, deploymentId));
-      await writeAudit(tx, {
-        functionId: fn!.id,
-        deploymentId,
-        actor,
-        level: "error",
-        action: "build.failed",
-        message: `v${deployment!.version} failed: ${message}`,
-        metadata: { version: deployment!.version },
-      });
-    });
-    await refreshIdleFunctionStatus(fn.id);
   }
+}
+
+/** Marks a deployment that has not settled yet as failed, with its audit row, and refreshes the function's status. */
+async function markFailed(deploymentId: string, message: string, actor: string): Promise<void> {
+  const db = await getDb();
+  const failed = await db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(functionDeployments)
+      .set({ status: "failed", error: message, buildFinishedAt: new Date() })
+      .where(and(eq(functionDeployments.id, deploymentId), inArray(functionDeployments.status, ["queued", "building"])))
+      .returning({ functionId: functionDeployments.functionId, version: functionDeployments.version });
+    if (!row) return null; // deleted or settled meanwhile
+    await writeAudit(tx, {
+      functionId: row.functionId,
+      deploymentId,
+      actor,
+      level: "error",
+      action: "build.failed",
+      message: `v${row.version} failed: ${message}`,
+      metadata: { version: row.version },
+    });
+    return row;
+  });
+  if (failed) await refreshIdleFunctionStatus(failed.functionId);
 }

@@ -6,7 +6,7 @@ import { getDb } from "../db/client";
 import { functionDeployments, functions } from "../db/schema";
 import { forgetArtifacts } from "../deployments/artifacts";
 import { SYSTEM_ACTOR, writeAudit } from "../deployments/audit";
-import { getBuildQueue } from "../deployments/build-queue";
+import { getBuildQueue, withSwitchLock } from "../deployments/build-queue";
 import { invalidateRoute } from "../deployments/routing";
 import { getExecutor } from "../runtime";
 import { deleteArchive, deletePrefix, functionPrefix } from "../storage";
@@ -46,6 +46,9 @@ async function loadDeletingFunction(tx: Parameters<typeof loadOwnedFunction>[0],
 /** Removes a deleting function's containers, images, archives and rows; safe to repeat. */
 export async function purgeFunction(functionId: string): Promise<void> {
   await getBuildQueue().whenFunctionIdle(functionId);
+  // A rollback (possibly rebuilding an image) in flight finishes first, so nothing it creates
+  // appears after the images were listed.
+  await withSwitchLock(functionId, async () => {});
   await getExecutor().stopFunction(functionId);
   const db = await getDb();
   const tags = await db

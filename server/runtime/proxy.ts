@@ -143,7 +143,8 @@ export function forward(o: ForwardOptions): Promise<ForwardResult> {
       } catch {
         // the consumer already cancelled the stream
       }
-      o.onBodyDone({ statusCode: res?.statusCode ?? 0, result, responseBytes });
+      // A failure before the answer was handed out is the caller's to report (the promise rejects).
+      if (handedOut || result === "ok") o.onBodyDone({ statusCode: res?.statusCode ?? 0, result, responseBytes });
     }
 
     req.on("error", (error) => (res ? undefined : fail(error)));

@@ -1,11 +1,11 @@
 import "server-only";
-import { asAppError, httpStatusOf, InvalidInputError } from "@/server/errors";
+import { asAppError, describeForLog, httpStatusOf, InvalidInputError } from "@/server/errors";
 
 /** The one mapping from domain errors to HTTP: `{ error, code, ...details }` with its status. */
 export function errorResponse(error: unknown): Response {
   const appError = asAppError(error);
   if (!appError) {
-    console.error("[api] unexpected error", error);
+    console.error("[api] unexpected error:", describeForLog(error));
     return Response.json({ error: "Something went wrong on our side. It has been logged.", code: "internal" }, { status: 500 });
   }
   return Response.json(
