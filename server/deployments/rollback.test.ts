@@ -6,11 +6,12 @@ import { createTestOwner } from "../../test/support/owners";
 import type { Owner } from "../auth/owner";
 import { imageExists, removeImage } from "../build";
 import { getDb } from "../db/client";
-import { functionDeployments, functionLogs } from "../db/schema";
+import { functionDeployments, functionLogs, functions } from "../db/schema";
 import { ConflictError, NotFoundError } from "../errors";
 import { deleteFunction } from "../functions/delete-function";
 import { getExecutor } from "../runtime";
 import { deleteArchive } from "../storage";
+import { switchActive } from "./activate";
 import { getBuildQueue } from "./build-queue";
 import { getDeployment } from "./get-deployment";
 import { listAuditLog } from "./list-audit-log";
@@ -129,6 +130,20 @@ describe("rollback", () => {
     // The owner can roll forward to it.
     await rollbackFunction(owner, id, { version: 3 });
     expect(await servedVersion(id)).toBe("3");
+  });
+
+  it("a switch to a version pruned meanwhile (by another process) is refused, changes nothing and stops what it started", async () => {
+    const { id, v1 } = await twoVersions("pruned-meanwhile");
+    const db = await getDb();
+    const [snapshot] = await db.select().from(functionDeployments).where(eq(functionDeployments.id, v1.deploymentId));
+    const [fn] = await db.select().from(functions).where(eq(functions.id, id));
+    await db.update(functionDeployments).set({ status: "pruned" }).where(eq(functionDeployments.id, v1.deploymentId));
+    await expect(switchActive({ fn, target: snapshot, actor: owner.actor, reason: "rollback", message: "stale" })).rejects.toThrow(
+      /pruned or failed meanwhile/,
+    );
+    expect(await activeVersions(id)).toEqual([2]);
+    expect(getExecutor().isWarm(v1.deploymentId)).toBe(false);
+    expect(await servedVersion(id)).toBe("2");
   });
 
   it("answers every error case with its own status and message", async () => {
