@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
-import { checkRuntimeFiles, type ReceivedArchive } from "../archive";
+import { checkRuntimeFiles, formatSize, type ReceivedArchive } from "../archive";
 import type { Owner } from "../auth/owner";
 import { imageTag } from "../build";
 import { getDb, type Tx } from "../db/client";
@@ -84,7 +84,7 @@ export async function deployVersion(
         deploymentId: deployment.id,
         actor: owner.actor,
         action: "deploy.started",
-        message: `Uploaded v${version} (${formatBytes(archive.size)}, sha256 ${archive.sha256.slice(0, 12)}…)`,
+        message: `Uploaded v${version} (${formatSize(archive.size)}, sha256 ${archive.sha256.slice(0, 12)}…)`,
         metadata: { version, archiveSize: archive.size, archiveSha256: archive.sha256, s3Key: key },
       });
       return { id: fn.id, name: fn.name, version, deploymentId: deployment.id, status: deployment.status as string, isNewFunction: isNew };
@@ -139,8 +139,4 @@ async function lockTargetFunction(
   if (!raced) throw functionNotFound(name);
   if (raced.deletingAt) throw new ConflictError(`Function ${name} is being deleted. Try again in a moment, or deploy under another name.`);
   return { fn: raced, isNew: false };
-}
-
-function formatBytes(n: number): string {
-  return n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }

@@ -14,6 +14,7 @@ import { updateFunctionSettings } from "../functions/update-settings";
 import { archiveInfo, openArchive } from "../storage";
 import { getBuildQueue } from "./build-queue";
 import { deployVersion } from "./deploy-version";
+import { dockerfileFunction } from "../../test/support/deploy";
 import { invokeFunctionAs } from "../../test/support/invoke";
 
 let owner: Owner;
@@ -92,9 +93,9 @@ describe("versioned deploys", () => {
   });
 
   it("a failing build fails with the step in its log while the previous version stays active and serving", async () => {
-    const good = await deploy("failing-build", "good", { runtime: "dockerfile", files: dockerfileFunction("RUN echo fine") });
+    const good = await deploy("failing-build", "good", { runtime: "dockerfile", files: dockerfileFunction("df", "RUN echo fine") });
     expect(good.status).toBe("active");
-    const bad = await deploy("failing-build", "bad", { runtime: "dockerfile", files: dockerfileFunction("RUN echo about-to-fail && exit 1") });
+    const bad = await deploy("failing-build", "bad", { runtime: "dockerfile", files: dockerfileFunction("df", "RUN echo about-to-fail && exit 1") });
     expect(bad.status).toBe("failed");
     expect(bad.version).toBe(2);
 
@@ -157,11 +158,3 @@ describe("versioned deploys", () => {
     expect(rows).toEqual([]);
   });
 });
-
-function dockerfileFunction(step: string): Record<string, string> {
-  const files = nodeFunctionFiles({ version: "df" });
-  return {
-    ...files,
-    Dockerfile: [`FROM ${process.env.NODE_BASE_IMAGE ?? "dartcloud/node-base:local"}`, "WORKDIR /app", "COPY . .", step, "USER 1000", 'CMD ["node", "server.js"]', ""].join("\n"),
-  };
-}

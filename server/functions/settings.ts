@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { config } from "../config";
 import type { FunctionSettings } from "../db/schema";
 
 /** Platform defaults for every per-function setting. */
@@ -11,7 +12,7 @@ export const defaultSettings: Required<FunctionSettings> = {
   timeoutMs: 30_000,
   concurrency: 16,
   queueLimit: 32,
-  idleTimeoutMs: Number(process.env.FUNCTION_IDLE_TIMEOUT_MS ?? 10 * 60_000),
+  idleTimeoutMs: config.runtime.idleTimeoutMs,
   publicInvoke: false,
 };
 
